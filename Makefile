@@ -1,0 +1,60 @@
+# Executable Kubernetes: `make book` builds the book, `make test` runs every test. Both set up .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+# Chapters import k8smodel from the editable install; keep Python's bytecode out of the chapters' folder.
+export PYTHONDONTWRITEBYTECODE := 1
+STAMP := $(VENV)/.installed
+JB := $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml
+PIP_VERSION := 26.3
+
+.PHONY: help install static book test lint pytest lab execute lock clean
+
+help:
+	@echo "make book     build the book (HTML in _build/html)"
+	@echo "make test     lint, unit tests, nbval over every chapter, browser tests"
+	@echo "make lab      open JupyterLab on the chapters"
+	@echo "make execute  re-execute every chapter in place, refreshing its stored outputs"
+	@echo "make lock     re-pin requirements/constraints.txt from the current .venv"
+	@echo "make clean    remove the build and caches (keeps .venv)"
+
+$(STAMP): pyproject.toml requirements/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[book,test]'
+	@touch $@
+
+install: $(STAMP)
+
+static: $(STAMP) book/vendor.toml book/fetch_static.py
+	$(BIN)/python book/fetch_static.py
+
+book: static
+	$(JB) -W -n --keep-going
+	@echo "The book is at file://$(CURDIR)/_build/html/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Unit tests, nbval over every chapter and the browser tests, in one pytest run.
+pytest: $(STAMP)
+	$(BIN)/python -m pytest tests chapters --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+test: lint book pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=chapters
+
+execute: $(STAMP)
+	$(BIN)/python book/execute.py chapters/*.ipynb
+
+lock: $(STAMP)
+	@(echo "# Exact versions of every package the book, the model and the tests use (pip freeze of a working .venv)."; \
+	  echo "# Installed with: pip install -c requirements/constraints.txt -e '.[book,test]'. Regenerate with 'make lock'."; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' | sort -f) > requirements/constraints.txt
+
+clean:
+	rm -rf _build .cache book/_static/vendor .pytest_cache .hypothesis

@@ -1,0 +1,15 @@
+"""k8smodel: a deterministic model of a Kubernetes cluster, built the way Kubernetes is built.
+
+Importing the package also installs the book's plotly renderer (``k8smodel.views.render``), so a figure shows
+in JupyterLab, in the rendered book and under nbval from the same stored output.
+"""
+
+from k8smodel.api.intstr import IntOrString, scaled_value_from_int_or_percent
+from k8smodel.controllers.deployment_util import resolve_fenceposts, rollout_bounds
+from k8smodel.views import render as _render
+
+__version__ = "0.1.0"
+
+_render.install()
+
+__all__ = ["IntOrString", "__version__", "resolve_fenceposts", "rollout_bounds", "scaled_value_from_int_or_percent"]

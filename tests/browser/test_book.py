@@ -1,0 +1,157 @@
+"""The rendered book in a real browser: every page in the TOC loads, draws its figures, renders its widgets, and
+asks nothing of the internet."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from tests.browser.conftest import ROOT
+
+# Page errors a Jupyter Book 1.x page is known to raise that do not affect the reader. Keep this list short and
+# say why each entry is harmless.
+ALLOWED_PAGE_ERRORS = [
+    # sphinx-thebe declares this constant in a script that the theme includes twice on some pages.
+    "Identifier 'THEBE_JS_URL' has already been declared",
+]
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "book" / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+            for part in entry.get("parts", []):
+                walk(part.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return pages
+
+
+PAGES = toc_pages()
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in {"data", "blob", "about", "file"} or parsed.hostname in {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture
+def open_page(browser, book_url):
+    contexts = []
+
+    def _open(page_path: str):
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        report = {"external": [], "errors": [], "failed": []}
+
+        def route(r):
+            if is_local(r.request.url):
+                r.continue_()
+            else:
+                report["external"].append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("pageerror", lambda exc: report["errors"].append(str(exc)))
+        page.on(
+            "requestfailed",
+            lambda req: is_local(req.url) and report["failed"].append(f"{req.url} ({req.failure})"),
+        )
+        page.on(
+            "response",
+            lambda resp: resp.status >= 400 and report["failed"].append(f"{resp.url} (HTTP {resp.status})"),
+        )
+        response = page.goto(f"{book_url}/{page_path}.html", wait_until="load")
+        assert response is not None and response.ok, f"{page_path}: HTTP {response and response.status}"
+        page.wait_for_load_state("networkidle")
+        return page, report
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def test_toc_lists_real_chapters():
+    assert PAGES[0] == "chapters/00-preface"
+    for page in PAGES:
+        assert (ROOT / page).with_suffix(".ipynb").exists() or (ROOT / page).with_suffix(".md").exists(), page
+
+
+def test_index_redirects_to_the_preface(browser, book_url):
+    page = browser.new_page()
+    page.goto(f"{book_url}/index.html")
+    page.wait_for_url("**/chapters/00-preface.html")
+    assert "Preface" in page.title()
+    page.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_offline_and_draws_everything(open_page, page_path, artifacts):
+    page, report = open_page(page_path)
+
+    figures = page.locator("div.plotly-graph-div")
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        figure.scroll_into_view_if_needed()
+        figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15_000)
+        assert figure.locator("g.trace").count() > 0, f"{page_path}: figure {i} drew no trace"
+
+    views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
+    for i in range(views.count()):
+        # The HTML manager renders each view next to its script tag.
+        output = views.nth(i).locator("xpath=..")
+        output.locator(".jupyter-widgets").first.wait_for(state="attached", timeout=15_000)
+
+    page.screenshot(path=str(artifacts / f"book-{page_path.replace('/', '-')}.png"), full_page=True)
+    errors = [e for e in report["errors"] if not any(allowed in e for allowed in ALLOWED_PAGE_ERRORS)]
+    assert report["external"] == [], f"{page_path} asked the internet for: {report['external']}"
+    assert report["failed"] == [], f"{page_path}: local requests failed: {report['failed']}"
+    assert errors == [], f"{page_path}: page errors: {errors}"
+
+
+def test_preface_has_a_figure_and_a_widget(open_page):
+    """The preface shows both kinds of interactive output, so the checks above are not vacuous."""
+    page, _ = open_page("chapters/00-preface")
+    assert page.locator("div.plotly-graph-div").count() >= 1
+    assert page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count() >= 1
+    page.locator(".widget-slider").first.wait_for(state="attached", timeout=15_000)
+    # glue put the model's numbers into the prose
+    text = page.locator("main").inner_text()
+    assert "never more than 13 Pods" in text and "never fewer than 8 available" in text
+
+
+def test_figure_slider_moves_frames(open_page):
+    """Clicking a step of the kernel-free figure's slider shows that step's frame."""
+    page, _ = open_page("chapters/00-preface")
+    figure = page.locator("div.plotly-graph-div").first
+    figure.scroll_into_view_if_needed()
+    figure.locator("g.slider-container").wait_for(state="attached", timeout=15_000)
+
+    def first_trace_y():
+        return figure.evaluate("gd => gd.data[0].y.slice()")
+
+    before = first_trace_y()
+    steps = figure.locator("g.slider-container g.slider-step-label-group text, g.slider-container .slider-label")
+    figure.locator("g.slider-container").scroll_into_view_if_needed()
+    # the last step is 100%: click its label on the slider's rail
+    labels = figure.locator("g.slider-container text.slider-label")
+    assert labels.count() >= 1 or steps.count() >= 1
+    rail = figure.locator("g.slider-container rect.slider-rail-rect").first
+    box = rail.bounding_box()
+    page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "([id, before]) => JSON.stringify(document.getElementById(id).data[0].y) !== JSON.stringify(before)",
+        arg=[figure.get_attribute("id"), before],
+        timeout=10_000,
+    )
+    assert first_trace_y() != before

@@ -1,0 +1,96 @@
+"""A chapter in a real JupyterLab: open it, Run All, move a slider, see the output change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import ROOT
+
+CHAPTER = "00-preface.ipynb"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(jupyter, tmp_path):
+    """JupyterLab on 127.0.0.1, no token, on a copy of the chapter (so autosave never touches the repo)."""
+    work = tmp_path / "chapters"
+    work.mkdir()
+    shutil.copy(ROOT / "chapters" / CHAPTER, work / CHAPTER)
+    port = free_port()
+    env = dict(
+        os.environ,
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+    )
+    cmd = [
+        jupyter, "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1", "--allow-root",
+        "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={work}",
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    log = (tmp_path / "lab.log").open("w")
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status", timeout=2)
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"JupyterLab did not start: {(tmp_path / 'lab.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+    yield url
+    server.send_signal(signal.SIGTERM)  # shuts the server and its kernels down
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    log.close()
+
+
+def test_run_all_and_move_a_slider(browser, lab, artifacts):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{lab}/lab/tree/{CHAPTER}")
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.wait_for(state="visible", timeout=60_000)
+    page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+    result = page.locator(".widget-html-content", has_text="A rolling update of").first
+    before = result.inner_text()
+    assert "of 10 Pods may run up to 13 Pods" in before
+
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.widget-html-content')]"
+        ".some(e => e.innerText.includes('of 11 Pods may run up to 14 Pods'))",
+        timeout=20_000,
+    )
+    assert result.inner_text() != before
+
+    # The figure renders from the plotly mimetype through JupyterLab's own plotly extension.
+    page.locator(".jp-OutputArea-output svg.main-svg").first.wait_for(state="attached", timeout=30_000)
+    page.screenshot(path=str(artifacts / "jupyterlab-preface.png"))
+    context.close()

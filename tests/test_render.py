@@ -1,0 +1,54 @@
+"""The book's figure pipeline: plotly's mimetype in the kernel, drawn by a myst-nb plugin in the book."""
+
+from types import SimpleNamespace
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+import k8smodel  # noqa: F401  (installs the kernel-side setting)
+from k8smodel.views.render import KERNEL_RENDERER, PLOTLY_MIMETYPE, PlotlyMimeRenderPlugin, figure_html
+
+
+def figure():
+    return go.Figure(go.Scatter(x=[1, 2, 3], y=[3, 1, 2]), layout={"title": "t"})
+
+
+def kernel_bundle(fig):
+    return pio.renderers[KERNEL_RENDERER].to_mimebundle(fig.to_dict())
+
+
+def test_import_makes_the_mimetype_the_default():
+    assert pio.renderers.default == KERNEL_RENDERER
+    bundle = kernel_bundle(figure())
+    assert set(bundle) == {PLOTLY_MIMETYPE}  # small notebooks: no HTML copy, no inlined plotly.js
+    assert bundle[PLOTLY_MIMETYPE]["config"] == {"displaylogo": False, "responsive": True}
+
+
+def test_html_uses_the_global_plotly_and_no_network():
+    html = figure_html(kernel_bundle(figure())[PLOTLY_MIMETYPE], "page:1:0")
+    assert "Plotly.newPlot" in html and '"displaylogo": false' in html.replace(":false", ": false")
+    assert "https://" not in html and "http://" not in html and "<script src" not in html
+
+
+def test_ids_are_deterministic_and_distinct_per_place():
+    data = kernel_bundle(figure())[PLOTLY_MIMETYPE]
+    assert figure_html(data, "page:1:0") == figure_html(data, "page:1:0")
+    assert figure_html(data, "page:1:0") != figure_html(data, "page:2:0")
+
+
+def test_frames_are_added_and_not_played():
+    fig = figure()
+    fig.frames = [go.Frame(data=[go.Scatter(y=[1, 1, 1])], name="f1")]
+    html = figure_html(kernel_bundle(fig)[PLOTLY_MIMETYPE], "k")
+    assert "addFrames" in html and "Plotly.animate" not in html
+
+
+def test_plugin_renders_only_plotly():
+    renderer = SimpleNamespace(renderer=SimpleNamespace(document={"source": "chapters/x.ipynb"}))
+    other = SimpleNamespace(mime_type="text/plain", content="x", cell_index=0, output_index=0)
+    assert PlotlyMimeRenderPlugin.handle_mime(renderer, other, False) is None
+    data = SimpleNamespace(
+        mime_type=PLOTLY_MIMETYPE, content=kernel_bundle(figure())[PLOTLY_MIMETYPE], cell_index=3, output_index=0
+    )
+    (node,) = PlotlyMimeRenderPlugin.handle_mime(renderer, data, False)
+    assert node["format"] == "html" and "k8s-figure-" in node.astext()
