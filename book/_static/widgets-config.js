@@ -1,9 +1,12 @@
-// The ipywidgets HTML manager (embed-amd.js) loads its own chunks and fonts relative to its RequireJS module name,
-// "@jupyter-widgets/html-manager/dist/...", which RequireJS would resolve against the page's folder. Map that name to
-// the copy the book serves itself (book/fetch_static.py), so a page with widgets needs nothing from the internet.
+// The ipywidgets HTML manager (embed-amd.js) defines the RequireJS modules @jupyter-widgets/base, /controls,
+// /html-manager and /html-manager/dist/libembed-amd, and each loads its chunks and fonts from the folder of its own
+// module URL, which RequireJS would resolve against the page's folder. Map every one of those names into the copy the
+// book serves itself (book/fetch_static.py), so a page with widgets needs nothing from the internet.
 (function () {
-  var root = document.documentElement.dataset.content_root || "";
-  window.require.config({
-    paths: { "@jupyter-widgets/html-manager/dist": root + "_static/vendor/html-manager" },
+  var dist = (document.documentElement.dataset.content_root || "") + "_static/vendor/html-manager";
+  var paths = { "@jupyter-widgets/html-manager/dist": dist };
+  ["base", "controls", "output", "html-manager"].forEach(function (name) {
+    paths["@jupyter-widgets/" + name] = dist + "/" + name;
   });
+  window.require.config({ paths: paths });
 })();

@@ -41,6 +41,16 @@ def lab(jupyter, tmp_path):
         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={work}",
         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
+    # No "get notified about Jupyter news?" prompt (it would cover the notebook and ask the internet), and no
+    # "Select Kernel" dialog when Run All comes before the kernel has started (the notebook's own kernel starts), and
+    # every cell rendered (JupyterLab 4 by default renders only the cells near the viewport).
+    settings = tmp_path / "settings" / "@jupyterlab"
+    for extension, name, value in [
+        ("apputils-extension", "notification", '{"fetchNews": "false"}'),
+        ("notebook-extension", "tracker", '{"autoStartDefaultKernel": true, "windowingMode": "none"}'),
+    ]:
+        (settings / extension).mkdir(parents=True, exist_ok=True)
+        (settings / extension / f"{name}.jupyterlab-settings").write_text(value)
     log = (tmp_path / "lab.log").open("w")
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -67,20 +77,30 @@ def lab(jupyter, tmp_path):
 def test_run_all_and_move_a_slider(browser, lab, artifacts):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    try:
+        run_all_and_move_the_slider(page, lab)
+    finally:  # what JupyterLab showed, pass or fail
+        page.screenshot(path=str(artifacts / "jupyterlab-preface.png"))
+        context.close()
+
+
+def run_all_and_move_the_slider(page, lab):
     page.goto(f"{lab}/lab/tree/{CHAPTER}")
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
 
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
     page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
 
     handle = page.locator(".widget-slider .noUi-handle").first
-    handle.wait_for(state="visible", timeout=60_000)
+    handle.wait_for(state="attached", timeout=60_000)
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+    handle.scroll_into_view_if_needed()
+    handle.wait_for(state="visible", timeout=10_000)
     result = page.locator(".widget-html-content", has_text="A rolling update of").first
     before = result.inner_text()
     assert "of 10 Pods may run up to 13 Pods" in before
 
-    handle.scroll_into_view_if_needed()
     handle.focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
@@ -91,6 +111,6 @@ def test_run_all_and_move_a_slider(browser, lab, artifacts):
     assert result.inner_text() != before
 
     # The figure renders from the plotly mimetype through JupyterLab's own plotly extension.
-    page.locator(".jp-OutputArea-output svg.main-svg").first.wait_for(state="attached", timeout=30_000)
-    page.screenshot(path=str(artifacts / "jupyterlab-preface.png"))
-    context.close()
+    figure = page.locator(".jp-OutputArea-output.js-plotly-plot").first
+    figure.scroll_into_view_if_needed()
+    figure.locator("svg.main-svg").first.wait_for(state="visible", timeout=30_000)
