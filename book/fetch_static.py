@@ -8,6 +8,7 @@ package. Already-fetched tarballs are reused from .cache/npm/. Run by `make book
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import importlib.util
 import shutil
@@ -49,16 +50,30 @@ def fetch_npm(package: str, version: str, integrity: str) -> Path:
     return tgz
 
 
+def destination(name: str, source: str, target: str) -> Path | None:
+    """Where tarball member ``name`` goes for the rule ``source -> target``, or None if the rule does not take it.
+
+    ``source`` is a file (copied to the file ``target``), a folder ending in ``/`` (its tree copied under the folder
+    ``target``) or a glob (each match copied into the folder ``target`` under its own name).
+    """
+    if source.endswith("/"):
+        return OUT / (target + name[len(source) :]) if name.startswith(source) else None
+    if any(c in source for c in "*?["):
+        return OUT / target / Path(name).name if fnmatch.fnmatch(name, source) else None
+    return OUT / target if name == source else None
+
+
 def unpack(tgz: Path, files: dict[str, str]) -> None:
     with tarfile.open(tgz) as tar:
         for member in tar.getmembers():
+            if not member.isfile() or member.name.endswith(".map"):  # source maps: devtools only
+                continue
             for source, target in files.items():
-                if member.name == source or (source.endswith("/") and member.name.startswith(source)):
-                    dest = OUT / (target + member.name[len(source) :] if source.endswith("/") else target)
-                    if member.isfile() and not member.name.endswith(".map"):  # source maps: devtools only
-                        dest.parent.mkdir(parents=True, exist_ok=True)
-                        with tar.extractfile(member) as src:
-                            dest.write_bytes(src.read())
+                dest = destination(member.name, source, target)
+                if dest is not None:
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    with tar.extractfile(member) as src:
+                        dest.write_bytes(src.read())
 
 
 def main() -> None:

@@ -155,3 +155,14 @@ def test_figure_slider_moves_frames(open_page):
         timeout=10_000,
     )
     assert first_trace_y() != before
+
+
+def test_korean_terms_have_a_font_served_by_the_book(open_page):
+    """The glossary's Korean terms render even where the reader has no Hangul font: the book serves Noto Sans KR."""
+    page, report = open_page("chapters/99-glossary")
+    assert "원하는 상태" in page.locator("main").inner_text()
+    loaded = page.evaluate(
+        "async () => (await document.fonts.load(\"16px 'Noto Sans KR'\", '원하는 상태')).map(f => f.status)"
+    )
+    assert loaded and set(loaded) == {"loaded"}, loaded
+    assert report["external"] == [] and report["failed"] == []
