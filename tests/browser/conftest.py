@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-INSTALL_HINT = "Chromium not found at /usr/bin/chromium: install it with `sudo apt-get install -y chromium`"
+INSTALL_HINT = f"Chromium not found at {CHROMIUM}: install it with `sudo apt-get install -y chromium`"
 
 
 def pytest_collection_modifyitems(items):
