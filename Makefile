@@ -45,8 +45,10 @@ pytest: $(STAMP)
 
 test: lint book pytest
 
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=chapters
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=chapters $(LAB_ROOT)
 
 execute: $(STAMP)
 	$(BIN)/python book/execute.py chapters/*.ipynb
