@@ -1,0 +1,988 @@
+"""The API server: every read and write of the cluster goes through this request pipeline, and only it touches etcd.
+
+Each request passes the stages a chapter can show one by one:
+
+1. **authentication** (:meth:`APIServer.authenticate`, ``authn.py``): credentials to a user, or ``401``;
+2. **authorization** (:meth:`APIServer.authorize`, ``rbac.py``): RBAC allows the verb on the resource, or
+   ``403`` with upstream's message (``pods is forbidden: User "alice" cannot list resource "pods" in API group ""
+   in the namespace "default"``);
+3. **admission** (``admission.py``): decoding (schema check for manifests), defaulting, NamespaceLifecycle,
+   DefaultTolerationSeconds, then the kind's validation (``422 Invalid``);
+4. **storage** (this module, with ``registry.py``): the generic store of
+   ``staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go`` over the etcd3 storage of
+   ``staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go``: a create is a transaction that succeeds only if
+   the key is absent (``mod_revision == 0``, else ``409 AlreadyExists``); an update is ``GuaranteedUpdate``, a
+   transaction that compares the key's ``mod_revision`` with the one read. A client that sends a stale
+   ``resourceVersion`` gets ``409 Conflict`` (``Operation cannot be fulfilled on deployments.apps "web": the
+   object has been modified; please apply your changes to the latest version and try again``) and must read
+   again and retry: optimistic concurrency. An update that changes nothing writes nothing.
+
+Server-set fields on create: ``uid`` (a version-4 UUID drawn from ``sim.rng("apiserver/uid")``),
+``creationTimestamp``, ``resourceVersion`` (etcd's ``mod_revision``), ``generation`` 1 for kinds that count spec
+changes, the namespace of the request, and for ``generateName`` a name with five random characters.
+
+Deletion (``store.go`` ``Delete``, ``rest/delete.go`` ``BeforeDelete``): a Pod on a node is deleted *gracefully*:
+the API server only sets ``deletionTimestamp`` (now plus the grace period) and ``deletionGracePeriodSeconds``; the
+kubelet stops the containers and then deletes the Pod with grace period 0. An object with ``finalizers`` gets a
+``deletionTimestamp`` and stays until an update removes the last finalizer. ``propagationPolicy`` ``Orphan`` and
+``Foreground`` add the ``orphan`` and ``foregroundDeletion`` finalizers for the garbage collector. A Namespace is
+first marked ``Terminating`` and removed only once its ``spec.finalizers`` are empty
+(``pkg/registry/core/namespace/storage/storage.go``). Other objects go at once.
+
+Every write is logged with ``sim.log("api", verb, resource, namespace, name, user, rv, code)``, and every rejected
+request with its ``code`` and ``reason``; a rejected request changes nothing in etcd.
+
+What the model leaves out
+    * HTTP, content negotiation, API discovery and the aggregation layer; requests are method calls, and a
+      rejected one raises :class:`~k8smodel.api.errors.StatusError` instead of returning a ``Status`` body.
+    * Server-side apply and managed fields, strategic merge patch and JSON patch (only JSON merge patch,
+      RFC 7386), ``fieldValidation`` modes other than Strict, list pagination (``limit``/``continue``), reads at
+      a past resourceVersion, the watch cache's own window, ``--watch-cache`` sizes, priority and fairness.
+    * Defaulting runs for typed writes too (upstream it happens while decoding the request body).
+    * A deletion returns the object's last state (upstream returns a ``Status`` for kinds without
+      ``ReturnDeletedObject``); ``bind`` returns the bound Pod (upstream a ``Status``).
+    * Rejected requests may still have drawn a generated name from the random stream; uids are drawn only for
+      objects that are stored (or dry-run).
+    * Subresources beyond ``status``, ``binding`` and a Namespace's ``finalize``; no ``scale``, ``eviction``,
+      ``log``, ``exec``. A write cannot change ``deletionTimestamp`` (the old one is kept, as upstream's
+      ``BeforeUpdate`` keeps a set one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from k8smodel.api import errors
+from k8smodel.api.errors import StatusError
+from k8smodel.api.kinds import Kind, UnknownKind, for_kind, for_resource, kind_of
+from k8smodel.api.labels import Selector, SelectorError, parse_selector, selector_from_set
+from k8smodel.apiserver import admission
+from k8smodel.apiserver.admission import CREATE, DELETE, UPDATE, Request
+from k8smodel.apiserver.authn import ADMIN, ANONYMOUS, Authenticator, UserInfo
+from k8smodel.apiserver.rbac import Attributes, RBACAuthorizer, bootstrap_objects, forbidden_message
+from k8smodel.apiserver.registry import (
+    Strategy,
+    check_field_selector,
+    decode,
+    encode,
+    field_selector_matches,
+    generate_name,
+    parse_field_selector,
+    strategy_for,
+)
+from k8smodel.apiserver.watch import APIWatch, WatchFanout
+from k8smodel.etcd import Compare, Op, Store
+from k8smodel.sim import Simulation
+
+Obj = dict[str, Any]
+Credentials = UserInfo | str | None
+
+FINALIZER_ORPHAN = "orphan"  # metav1.FinalizerOrphanDependents
+FINALIZER_FOREGROUND = "foregroundDeletion"  # metav1.FinalizerDeleteDependents
+PROPAGATION_POLICIES = ("Foreground", "Background", "Orphan")
+MAX_NAME_GENERATION_ATTEMPTS = 8  # maxNameGenerationCreateAttempts (store.go)
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")  # systemnamespaces controller
+_NAMESPACES = for_kind("Namespace")
+_RBAC_KINDS = ("ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding")
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch: objects merge key by key, ``null`` removes a key, anything else replaces."""
+    if not isinstance(patch, Mapping):
+        return patch
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _resolve(kind_or_resource: str | Kind) -> Kind:
+    if isinstance(kind_or_resource, Kind):
+        return kind_or_resource
+    try:
+        return for_resource(kind_or_resource)
+    except UnknownKind:
+        try:
+            return for_kind(kind_or_resource)
+        except UnknownKind:
+            raise StatusError(404, errors.REASON_NOT_FOUND, for_resource_message(kind_or_resource)) from None
+
+
+def for_resource_message(name: str) -> str:
+    return f'the server doesn\'t have a resource type "{name}"'
+
+
+class ListerWatcher:
+    """A ``cache.ListerWatcher`` over the API server, for :class:`k8smodel.client.Informer`."""
+
+    def __init__(
+        self,
+        server: APIServer,
+        resource: str | Kind,
+        namespace: str | None = None,
+        label_selector: str | Selector | Mapping[str, str] | None = None,
+        field_selector: str | None = None,
+        user: Credentials = ADMIN,
+    ) -> None:
+        self.server = server
+        self.resource = resource
+        self.namespace = namespace
+        self.label_selector = label_selector
+        self.field_selector = field_selector
+        self.user = user
+
+    def list(self) -> tuple[list[Obj], str]:
+        return self.server.list(self.resource, self.namespace, self.label_selector, self.field_selector, user=self.user)
+
+    def watch(self, resource_version: str, callback: Callable[[str, Any], None]) -> APIWatch:
+        return self.server.watch(
+            self.resource,
+            self.namespace,
+            resource_version,
+            self.label_selector,
+            callback,
+            field_selector=self.field_selector,
+            user=self.user,
+        )
+
+
+class APIServer:
+    """kube-apiserver: the only component that reads and writes etcd (see the module docstring).
+
+    ``tokens`` maps static bearer tokens to users (``--token-auth-file``). At start it creates, unless already
+    stored, the ``cluster-admin`` ClusterRole and its binding to ``system:masters`` and the namespaces
+    ``default``, ``kube-system``, ``kube-public`` and ``kube-node-lease``.
+    """
+
+    def __init__(
+        self,
+        sim: Simulation,
+        store: Store | None = None,
+        *,
+        tokens: Mapping[str, UserInfo] | None = None,
+        bootstrap: bool = True,
+    ) -> None:
+        self.sim = sim
+        self.store = store if store is not None else Store()
+        self.authenticator = Authenticator(
+            tokens, service_account_uid=self._service_account_uid, rng=sim.rng("apiserver/tokens")
+        )
+        self.authorizer = RBACAuthorizer()
+        self._uid_rng = sim.rng("apiserver/uid")
+        self._name_rng = sim.rng("apiserver/names")
+        self.fanout = WatchFanout(self.store)
+        self._stamp: tuple[float, str] = (-1.0, "")
+        self._namespaces: dict[str, tuple[int, Obj]] = {}
+        self._rbac_watches = [self._watch_rbac(for_kind(k)) for k in _RBAC_KINDS]
+        if bootstrap:
+            for obj in bootstrap_objects():
+                self._ensure(obj)
+            for name in SYSTEM_NAMESPACES:
+                self._ensure({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+
+    def _now(self) -> str:
+        """``sim.rfc3339()``, computed once per simulated instant."""
+        now = self.sim.now
+        if now != self._stamp[0]:
+            self._stamp = (now, self.sim.rfc3339(now))
+        return self._stamp[1]
+
+    def _ensure(self, obj: Obj) -> None:
+        kind = kind_of(obj)
+        if self.store.get(kind.key(obj["metadata"]["name"], obj["metadata"].get("namespace"))) is None:
+            self.create(obj, user=ADMIN)
+
+    # ---- the RBAC index, fed by watches on the RBAC objects (as upstream's informers feed the authorizer) ------
+
+    def _watch_rbac(self, kind: Kind) -> Any:
+        prefix = kind.prefix()
+        current = self.store.range(prefix)
+        for kv in current.kvs:
+            self._rbac_change(kind, prefix, kv.key, decode(kv.value, kv.mod_revision))
+
+        def on_events(events: list[Any]) -> None:
+            for event in events:
+                obj = decode(event.kv.value, event.kv.mod_revision) if event.kv.version else None
+                self._rbac_change(kind, prefix, event.kv.key, obj)
+
+        return self.store.watch(prefix, current.revision + 1, callback=on_events)
+
+    def _rbac_change(self, kind: Kind, prefix: str, key: str, obj: Obj | None) -> None:
+        rest = key[len(prefix) :]
+        namespace, _, name = rest.rpartition("/") if kind.namespaced else ("", "", rest)
+        self.authorizer.on_change(kind.kind, namespace, name, obj)
+
+    # ---- stage 1: authentication -------------------------------------------------------------------------
+
+    def authenticate(self, credentials: Credentials) -> UserInfo:
+        """A :class:`UserInfo` is trusted as is (a client certificate); a string is a bearer token; ``None``
+        is an anonymous request."""
+        if isinstance(credentials, UserInfo):
+            return credentials
+        if credentials is None:
+            return ANONYMOUS
+        return self.authenticator.authenticate(credentials)
+
+    def _service_account_uid(self, namespace: str, name: str) -> str | None:
+        kv = self.store.get(for_kind("ServiceAccount").key(name, namespace))
+        return None if kv is None else decode(kv.value, kv.mod_revision)["metadata"].get("uid")
+
+    def issue_token(self, namespace: str, service_account: str) -> str:
+        """A bearer token for a stored ServiceAccount (what the TokenRequest API gives a Pod)."""
+        uid = self._service_account_uid(namespace, service_account)
+        if uid is None:
+            raise errors.not_found("serviceaccounts", service_account)
+        return self.authenticator.issue_service_account_token(namespace, service_account, uid)
+
+    # ---- stage 2: authorization --------------------------------------------------------------------------
+
+    def authorize(self, req: Request) -> None:
+        """RBAC, or ``403 Forbidden`` with upstream's message (``responsewriters.Forbidden``)."""
+        assert req.user is not None
+        attrs = Attributes(
+            req.user, req.verb, req.kind.resource, req.kind.group, req.namespace, req.name, req.subresource
+        )
+        allowed, reason = self.authorizer.authorize(attrs)
+        if not allowed:
+            message = forbidden_message(attrs)
+            if reason:
+                message = f"{message}: {reason}"
+            raise errors.forbidden(req.kind.group_resource, req.name, message)
+
+    # ---- stage 3: admission ------------------------------------------------------------------------------
+
+    def admit(self, req: Request) -> None:
+        """The mutating admission plugins, in upstream's order."""
+        admission.namespace_lifecycle(req, self._get_namespace)
+        admission.default_toleration_seconds(req)
+
+    def _get_namespace(self, name: str) -> Obj | None:
+        """The Namespace from etcd (decoded once per version: a read-only view for admission)."""
+        kv = self.store.get(_NAMESPACES.key(name))
+        if kv is None:
+            return None
+        cached = self._namespaces.get(name)
+        if cached is None or cached[0] != kv.mod_revision:
+            cached = self._namespaces[name] = (kv.mod_revision, decode(kv.value, kv.mod_revision))
+        return cached[1]
+
+    # ---- the pipeline's frame ----------------------------------------------------------------------------
+
+    def _begin(self, req: Request) -> None:
+        req.user = self.authenticate(req.credentials)
+        self.authorize(req)
+
+    @staticmethod
+    def _resource(req: Request) -> str:
+        if req.kind is None:
+            return ""
+        return f"{req.kind.group_resource}/{req.subresource}" if req.subresource else req.kind.group_resource
+
+    def _reject(self, req: Request, err: StatusError) -> None:
+        """Log a refused request with its code (``kind`` is the log record's own name, so the object's kind is
+        logged as ``resource``, as the audit log's ``objectRef.resource``)."""
+        self.sim.log(
+            "api",
+            verb=req.verb,
+            resource=self._resource(req),
+            namespace=req.namespace,
+            name=req.name,
+            user=req.user.name if req.user is not None else "",
+            code=err.code,
+            reason=err.reason,
+        )
+
+    def _logged(self, req: Request, stage: Callable[[Request], Any]) -> Any:
+        try:
+            return stage(req)
+        except StatusError as err:
+            self._reject(req, err)
+            raise
+
+    def _log_write(self, req: Request, verb: str, name: str, rv: int, code: int = 200) -> None:
+        assert req.user is not None
+        self.sim.log(
+            "api",
+            verb=verb,
+            resource=self._resource(req),
+            namespace=req.namespace,
+            name=name,
+            user=req.user.name,
+            rv=rv,
+            code=code,
+            reason="",
+        )
+
+    @staticmethod
+    def _request_namespace(kind: Kind, obj_namespace: str | None, namespace: str | None) -> str:
+        if not kind.namespaced:
+            return ""
+        return namespace or obj_namespace or "default"
+
+    @staticmethod
+    def _match_namespace(kind: Kind, meta: Obj, namespace: str) -> None:
+        """``EnsureObjectNamespaceMatchesRequestNamespace`` (rest/create.go)."""
+        obj_ns = meta.get("namespace") or ""
+        if obj_ns == namespace:
+            return
+        if not obj_ns:
+            meta["namespace"] = namespace
+        elif not kind.namespaced:
+            meta.pop("namespace", None)
+        else:
+            raise errors.bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request"
+            )
+
+    def _kind_of(self, obj: Any, from_manifest: bool) -> Kind:
+        try:
+            return kind_of(obj)
+        except (UnknownKind, AttributeError):
+            if from_manifest:
+                from k8smodel.api.schema import validate_schema
+
+                problems = validate_schema(obj)
+                if problems:
+                    status = 404 if "no matches for kind" in str(problems[0]) else 400
+                    reason = errors.REASON_NOT_FOUND if status == 404 else errors.REASON_BAD_REQUEST
+                    raise StatusError(status, reason, str(problems[0])) from None
+            api_version = obj.get("apiVersion", "") if isinstance(obj, Mapping) else ""
+            kind = obj.get("kind", "") if isinstance(obj, Mapping) else ""
+            raise StatusError(
+                404, errors.REASON_NOT_FOUND, f'no matches for kind "{kind}" in version "{api_version}"'
+            ) from None
+
+    # ---- create ------------------------------------------------------------------------------------------
+
+    def create(
+        self,
+        obj: Obj,
+        *,
+        namespace: str | None = None,
+        user: Credentials = ADMIN,
+        dry_run: bool = False,
+        from_manifest: bool = False,
+    ) -> Obj:
+        """Create ``obj``; return it as stored (with uid, creationTimestamp, resourceVersion, ...)."""
+        meta = obj.get("metadata") if isinstance(obj, Mapping) else None
+        meta = meta if isinstance(meta, Mapping) else {}
+        req = Request("create", None, credentials=user, obj=obj, dry_run=dry_run, from_manifest=from_manifest)  # type: ignore[arg-type]
+        req.name = meta.get("name") or ""
+        try:
+            req.kind = self._kind_of(obj, from_manifest)
+        except StatusError as err:
+            self._reject(req, err)
+            raise
+        req.namespace = self._request_namespace(req.kind, meta.get("namespace"), namespace)
+        return self._logged(req, self._create)
+
+    def _create(self, req: Request) -> Obj:
+        kind = req.kind
+        name = req.name
+        req.name = ""  # a create is authorized without a name: it comes in the body, not the URL
+        self._begin(req)
+        req.name = name
+        admission.decode(req)
+        obj = req.obj = admission.default(req.obj)  # type: ignore[arg-type]
+        meta = obj.setdefault("metadata", {})
+        self._match_namespace(kind, meta, req.namespace)
+        req.operation = CREATE
+        self.admit(req)
+        if meta.get("resourceVersion"):
+            raise StatusError(500, "", "resourceVersion should not be set on objects to be created")
+        # BeforeCreate (rest/create.go)
+        strategy = strategy_for(kind)
+        meta.pop("deletionTimestamp", None)
+        meta.pop("deletionGracePeriodSeconds", None)
+        strategy.prepare_for_create(obj)
+        meta["creationTimestamp"] = self._now()
+        generated = bool(meta.get("generateName")) and not meta.get("name")
+        for attempt in range(MAX_NAME_GENERATION_ATTEMPTS):
+            if generated:
+                meta["name"] = generate_name(meta["generateName"], self._name_rng)
+            req.name = meta.get("name") or ""
+            if attempt == 0:
+                meta.pop("uid", None)
+                admission.validate(obj)
+            meta["uid"] = str(uuid.UUID(int=self._uid_rng.getrandbits(128), version=4))
+            if req.dry_run:
+                if self.store.get(kind.key(req.name, req.namespace or None)) is not None:
+                    raise errors.already_exists(kind.group_resource, req.name)
+                return obj
+            key = kind.key(req.name, req.namespace or None)
+            result = self.store.txn([Compare.mod_revision(key, "=", 0)], [Op.put(key, encode(obj))])
+            if result.succeeded:
+                meta["resourceVersion"] = str(result.revision)
+                self._log_write(req, "create", req.name, result.revision, 201)
+                return obj
+            if not generated:
+                raise errors.already_exists(kind.group_resource, req.name)
+        raise errors.generate_name_conflict(kind.group_resource, req.name)
+
+    # ---- read --------------------------------------------------------------------------------------------
+
+    def get(
+        self, kind_or_resource: str | Kind, name: str, namespace: str | None = None, *, user: Credentials = ADMIN
+    ) -> Obj:
+        """The object, or ``404 NotFound`` (``deployments.apps "web" not found``)."""
+        kind = _resolve(kind_or_resource)
+        req = Request("get", kind, self._request_namespace(kind, None, namespace), name, credentials=user)
+        return self._logged(req, self._get)
+
+    def _get(self, req: Request) -> Obj:
+        self._begin(req)
+        kv = self.store.get(req.kind.key(req.name, req.namespace or None))
+        if kv is None:
+            raise errors.not_found(req.kind.group_resource, req.name)
+        return decode(kv.value, kv.mod_revision)
+
+    def _matcher(self, kind: Kind, label_selector: Any, field_selector: str | None) -> Callable[[Obj], bool] | None:
+        selector: Selector | None = None
+        if isinstance(label_selector, Selector):
+            selector = label_selector
+        elif isinstance(label_selector, Mapping):
+            selector = selector_from_set(label_selector)
+        elif label_selector:
+            try:
+                selector = parse_selector(label_selector)
+            except SelectorError as err:
+                raise errors.bad_request(str(err)) from None
+        if selector is not None and selector.empty():
+            selector = None
+        reqs = parse_field_selector(field_selector) if field_selector else ()
+        strategy: Strategy = strategy_for(kind)
+        if reqs:
+            check_field_selector(strategy, reqs, {"metadata": {}})
+        if selector is None and not reqs:
+            return None
+
+        def matches(obj: Obj) -> bool:
+            if selector is not None and not selector.matches(obj["metadata"].get("labels") or {}):
+                return False
+            return not reqs or field_selector_matches(strategy, reqs, obj)
+
+        return matches
+
+    def list(
+        self,
+        resource: str | Kind,
+        namespace: str | None = None,
+        label_selector: str | Selector | Mapping[str, str] | None = None,
+        field_selector: str | None = None,
+        *,
+        user: Credentials = ADMIN,
+    ) -> tuple[list[Obj], str]:
+        """Every object of ``resource`` (in ``namespace``, or all namespaces) that the selectors match, sorted
+        by namespace and name, and the resourceVersion to watch from."""
+        kind = _resolve(resource)
+        req = Request("list", kind, namespace or "" if kind.namespaced else "", credentials=user)
+        req.extra = {"label_selector": label_selector, "field_selector": field_selector}
+        return self._logged(req, self._list)
+
+    def _list(self, req: Request) -> tuple[list[Obj], str]:
+        self._begin(req)
+        matches = self._matcher(req.kind, req.extra["label_selector"], req.extra["field_selector"])
+        result = self.store.range(req.kind.prefix(req.namespace or None))
+        items = [decode(kv.value, kv.mod_revision) for kv in result.kvs]
+        if matches is not None:
+            items = [o for o in items if matches(o)]
+        return items, str(result.revision)
+
+    # ---- update, update_status, patch --------------------------------------------------------------------
+
+    def update(
+        self,
+        obj: Obj,
+        *,
+        subresource: str = "",
+        namespace: str | None = None,
+        user: Credentials = ADMIN,
+        dry_run: bool = False,
+        from_manifest: bool = False,
+    ) -> Obj:
+        """Replace the object (``PUT``). Its ``metadata.resourceVersion`` must be the stored one (``409``
+        otherwise); without one the update is unconditional, as every strategy here allows."""
+        meta = obj.get("metadata") if isinstance(obj, Mapping) else None
+        meta = meta if isinstance(meta, Mapping) else {}
+        req = Request("update", None, name=meta.get("name") or "", subresource=subresource, credentials=user)  # type: ignore[arg-type]
+        req.obj, req.dry_run, req.from_manifest = obj, dry_run, from_manifest
+        try:
+            req.kind = self._kind_of(obj, from_manifest)
+        except StatusError as err:
+            self._reject(req, err)
+            raise
+        req.namespace = self._request_namespace(req.kind, meta.get("namespace"), namespace)
+        return self._logged(req, self._update)
+
+    def update_status(self, obj: Obj, *, user: Credentials = ADMIN, dry_run: bool = False) -> Obj:
+        """Write the ``status`` subresource: only ``status`` (and metadata) change, ``spec`` is kept."""
+        return self.update(obj, subresource="status", user=user, dry_run=dry_run)
+
+    def finalize_namespace(self, obj: Obj, *, user: Credentials = ADMIN) -> Obj:
+        """Write a Namespace's ``finalize`` subresource: only ``spec.finalizers`` change."""
+        return self.update(obj, subresource="finalize", user=user)
+
+    def _update(self, req: Request) -> Obj:
+        self._begin(req)
+        if req.subresource not in ("", "status") and not (
+            req.subresource == "finalize" and req.kind.kind == "Namespace"
+        ):
+            raise errors.method_not_supported(f"{req.kind.group_resource}/{req.subresource}", "update")
+        if req.subresource == "status" and not req.kind.has_status:
+            raise errors.not_found(req.kind.group_resource, req.name)
+        admission.decode(req)
+        obj = req.obj = admission.default(req.obj)  # type: ignore[arg-type]
+        return self._guaranteed_update(req, obj)
+
+    def patch(
+        self,
+        kind_or_resource: str | Kind,
+        name: str,
+        namespace: str | None,
+        merge_patch_body: Obj,
+        *,
+        subresource: str = "",
+        user: Credentials = ADMIN,
+        dry_run: bool = False,
+    ) -> Obj:
+        """Apply an RFC 7386 JSON merge patch to the stored object. Without a ``metadata.resourceVersion`` in
+        the patch it applies to whatever is stored; with one, that version must still be current."""
+        kind = _resolve(kind_or_resource)
+        req = Request("patch", kind, self._request_namespace(kind, None, namespace), name, subresource, user)
+        req.dry_run = dry_run
+        req.extra = {"patch": merge_patch_body}
+        return self._logged(req, self._patch)
+
+    def _patch(self, req: Request) -> Obj:
+        self._begin(req)
+        if req.subresource == "status" and not req.kind.has_status:
+            raise errors.not_found(req.kind.group_resource, req.name)
+        kv = self.store.get(req.kind.key(req.name, req.namespace or None))
+        if kv is None:
+            raise errors.not_found(req.kind.group_resource, req.name)
+        current = decode(kv.value, kv.mod_revision)
+        patch = req.extra["patch"]
+        patched = merge_patch(current, patch)
+        if not isinstance(patched.get("metadata"), Mapping):
+            raise errors.bad_request("metadata: must be an object")
+        if not ((patch.get("metadata") or {}).get("resourceVersion")):
+            patched["metadata"] = {**patched["metadata"], "resourceVersion": current["metadata"]["resourceVersion"]}
+        if patched.get("metadata", {}).get("name") != req.name:
+            raise errors.bad_request("the name of the object does not match the name on the URL")
+        obj = req.obj = admission.default(patched)
+        return self._guaranteed_update(req, obj)
+
+    def _guaranteed_update(self, req: Request, obj: Obj) -> Obj:
+        """``Store.Update`` inside ``GuaranteedUpdate``: check the resourceVersion, prepare, validate, write."""
+        kind = req.kind
+        strategy = strategy_for(kind)
+        meta = obj.setdefault("metadata", {})
+        self._match_namespace(kind, meta, req.namespace)
+        key = kind.key(req.name, req.namespace or None)
+        kv = self.store.get(key)
+        if kv is None:
+            if strategy.allow_create_on_update and not req.subresource:
+                meta.pop("resourceVersion", None)
+                req.verb = "create"
+                return self._create_prepared(req)
+            raise errors.not_found(kind.group_resource, req.name)
+        existing = decode(kv.value, kv.mod_revision)
+        rv = meta.get("resourceVersion")
+        if not rv:
+            if not strategy.allow_unconditional_update:
+                raise errors.invalid_kind(
+                    f"{kind.resource}.{kind.group}" if kind.group else kind.resource,
+                    req.name,
+                    [
+                        admission_field_invalid("metadata.resourceVersion", 0, "must be specified for an update"),
+                    ],
+                )
+        elif rv != existing["metadata"]["resourceVersion"]:
+            raise errors.conflict(kind.group_resource, req.name)
+        meta["resourceVersion"] = existing["metadata"]["resourceVersion"]
+        req.old = existing
+        req.operation = UPDATE
+        self.admit(req)
+        self._before_update(strategy, req.subresource, obj, existing)
+        admission.validate(obj, existing)
+        # ShouldDeleteDuringUpdate: the last finalizer of an object being deleted (with no grace left) is gone
+        old_meta = existing["metadata"]
+        if (
+            not meta.get("finalizers")
+            and old_meta.get("finalizers")
+            and old_meta.get("deletionTimestamp")
+            and not old_meta.get("deletionGracePeriodSeconds")
+        ):
+            return self._delete_now(req, key, kv.mod_revision, obj)
+        value = encode(obj)
+        if value == kv.value:  # GuaranteedUpdate skips a write that changes nothing
+            return existing
+        if req.dry_run:
+            return obj
+        result = self.store.txn([Compare.mod_revision(key, "=", kv.mod_revision)], [Op.put(key, value)])
+        if not result.succeeded:
+            raise errors.conflict(kind.group_resource, req.name)
+        meta["resourceVersion"] = str(result.revision)
+        self._log_write(req, req.verb, req.name, result.revision)
+        return obj
+
+    def _create_prepared(self, req: Request) -> Obj:
+        req.credentials = req.user
+        return self._create(req)
+
+    @staticmethod
+    def _before_update(strategy: Strategy, subresource: str, obj: Obj, old: Obj) -> None:
+        """``BeforeUpdate`` (rest/update.go) with the strategy's ``PrepareForUpdate``."""
+        meta, old_meta = obj["metadata"], old["metadata"]
+        if "generation" in old_meta:
+            meta["generation"] = old_meta["generation"]
+        else:
+            meta.pop("generation", None)
+        if subresource == "status":
+            strategy.prepare_for_status_update(obj, old)
+        elif subresource == "finalize":
+            if "status" in old:
+                obj["status"] = old["status"]
+        else:
+            strategy.prepare_for_update(obj, old)
+        if not meta.get("uid"):
+            meta["uid"] = old_meta.get("uid")
+        for field in ("creationTimestamp", "deletionTimestamp"):
+            if old_meta.get(field):
+                meta[field] = old_meta[field]
+            else:
+                meta.pop(field, None)
+        if old_meta.get("deletionGracePeriodSeconds") is not None and meta.get("deletionGracePeriodSeconds") is None:
+            meta["deletionGracePeriodSeconds"] = old_meta["deletionGracePeriodSeconds"]
+
+    # ---- delete ------------------------------------------------------------------------------------------
+
+    def delete(
+        self,
+        kind_or_resource: str | Kind,
+        name: str,
+        namespace: str | None = None,
+        grace_period_seconds: int | None = None,
+        propagation_policy: str | None = None,
+        preconditions: Mapping[str, str] | None = None,
+        *,
+        user: Credentials = ADMIN,
+        dry_run: bool = False,
+    ) -> Obj:
+        """Delete an object (see the module docstring); returns its last state, which for a graceful or
+        finalized deletion still exists, with ``deletionTimestamp`` set."""
+        kind = _resolve(kind_or_resource)
+        req = Request("delete", kind, self._request_namespace(kind, None, namespace), name, credentials=user)
+        req.dry_run = dry_run
+        req.extra = {"grace": grace_period_seconds, "policy": propagation_policy, "pre": preconditions or {}}
+        return self._logged(req, self._delete)
+
+    def _delete(self, req: Request) -> Obj:
+        self._begin(req)
+        kind = req.kind
+        policy = req.extra["policy"]
+        if policy is not None and policy not in PROPAGATION_POLICIES:
+            raise errors.invalid_kind(
+                "DeleteOptions.meta.k8s.io",
+                "",
+                [admission_field_not_supported("propagationPolicy", policy, [*PROPAGATION_POLICIES, "nil"])],
+            )
+        key = kind.key(req.name, req.namespace or None)
+        kv = self.store.get(key)
+        if kv is None:
+            raise errors.not_found(kind.group_resource, req.name)
+        obj = decode(kv.value, kv.mod_revision)
+        meta = obj["metadata"]
+        req.operation = DELETE
+        req.old = obj
+        self.admit(req)
+        pre = req.extra["pre"]
+        if pre.get("uid") and pre["uid"] != meta.get("uid"):
+            raise errors.conflict(
+                kind.qualified_kind,
+                req.name,
+                f"the UID in the precondition ({pre['uid']}) does not match the UID in record ({meta.get('uid')}). "
+                "The object might have been deleted and then recreated",
+            )
+        if pre.get("resourceVersion") and pre["resourceVersion"] != meta["resourceVersion"]:
+            raise errors.conflict(
+                kind.qualified_kind,
+                req.name,
+                f"the ResourceVersion in the precondition ({pre['resourceVersion']}) does not match the "
+                f"ResourceVersion in record ({meta['resourceVersion']}). The object might have been modified",
+            )
+        if kind.kind == "Namespace" and kind.group == "":
+            if not meta.get("deletionTimestamp"):  # namespace storage: first mark it Terminating
+                meta["deletionTimestamp"] = self.sim.rfc3339()
+                obj.setdefault("status", {})["phase"] = "Terminating"
+                changed, finalizers = _gc_finalizers(meta.get("finalizers") or [], policy)
+                if changed:
+                    meta["finalizers"] = finalizers
+                return self._write(req, key, kv, obj)
+            if (obj.get("spec") or {}).get("finalizers"):
+                return obj
+        strategy = strategy_for(kind)
+        graceful, pending, grace = self._before_delete(strategy, obj, req.extra["grace"])
+        if pending:
+            return obj
+        changed, finalizers = _gc_finalizers(meta.get("finalizers") or [], policy)
+        if graceful or meta.get("finalizers") or changed:
+            # updateForGracefulDeletionAndFinalizers
+            if changed:
+                if finalizers:
+                    meta["finalizers"] = finalizers
+                else:
+                    meta.pop("finalizers", None)
+            pending_finalizers = bool(meta.get("finalizers"))
+            if not graceful:
+                if not pending_finalizers:
+                    return self._delete_now(req, key, kv.mod_revision, obj)
+                self._mark_as_deleting(obj)
+                return self._write(req, key, kv, obj)
+            out = self._write(req, key, kv, obj)
+            if pending_finalizers or grace:
+                return out
+            kv = self.store.get(key) if not req.dry_run else kv
+            assert kv is not None
+            return self._delete_now(req, key, kv.mod_revision, out)
+        return self._delete_now(req, key, kv.mod_revision, obj)
+
+    def _before_delete(self, strategy: Strategy, obj: Obj, grace: int | None) -> tuple[bool, bool, int | None]:
+        """``rest.BeforeDelete``: (graceful, graceful deletion already pending, grace period)."""
+        meta = obj["metadata"]
+        if grace is not None and grace < 0:
+            grace = 1
+        current = meta.get("deletionGracePeriodSeconds")
+        if current is not None and current < 0:
+            current = meta["deletionGracePeriodSeconds"] = 1
+        if not strategy.graceful:
+            return False, False, grace
+        if meta.get("deletionTimestamp"):
+            if not current:
+                return False, False, grace
+            if grace is not None:
+                if grace >= current:
+                    return False, True, grace
+                when = self._sim_time(meta["deletionTimestamp"]) - current + grace
+                meta["deletionTimestamp"] = self.sim.rfc3339(when)
+                meta["deletionGracePeriodSeconds"] = grace
+                return True, False, grace
+            return False, True, current
+        period = strategy.check_graceful_delete(obj, grace)
+        assert period is not None
+        meta["deletionTimestamp"] = self.sim.rfc3339(self.sim.now + period)
+        meta["deletionGracePeriodSeconds"] = period
+        if meta.get("generation", 0) > 0:
+            meta["generation"] += 1
+        return True, False, period
+
+    def _mark_as_deleting(self, obj: Obj) -> None:
+        """``markAsDeleting``: deletionTimestamp now (unless already earlier), grace period 0."""
+        meta = obj["metadata"]
+        if not meta.get("deletionTimestamp") and meta.get("generation", 0) > 0:
+            meta["generation"] += 1
+        existing = meta.get("deletionTimestamp")
+        if not existing or self._sim_time(existing) > self.sim.now:
+            meta["deletionTimestamp"] = self.sim.rfc3339()
+        meta["deletionGracePeriodSeconds"] = 0
+
+    def _sim_time(self, timestamp: str) -> float:
+        moment = datetime.strptime(timestamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=self.sim.start.tzinfo)
+        return (moment - self.sim.start).total_seconds()
+
+    def _write(self, req: Request, key: str, kv: Any, obj: Obj) -> Obj:
+        """A GuaranteedUpdate from a delete: write ``obj`` over the version ``kv`` (nothing if unchanged)."""
+        value = encode(obj)
+        if value == kv.value or req.dry_run:
+            return obj
+        result = self.store.txn([Compare.mod_revision(key, "=", kv.mod_revision)], [Op.put(key, value)])
+        if not result.succeeded:
+            raise errors.conflict(req.kind.group_resource, req.name)
+        obj["metadata"]["resourceVersion"] = str(result.revision)
+        self._log_write(req, req.verb, req.name, result.revision)
+        return obj
+
+    def _delete_now(self, req: Request, key: str, mod_revision: int, last: Obj) -> Obj:
+        if req.dry_run:
+            return last
+        result = self.store.txn([Compare.mod_revision(key, "=", mod_revision)], [Op.delete(key)])
+        if not result.succeeded:
+            raise errors.conflict(req.kind.group_resource, req.name)
+        self._log_write(req, "delete", req.name, result.revision)
+        return last
+
+    # ---- binding -----------------------------------------------------------------------------------------
+
+    def bind(
+        self,
+        pod_name: str,
+        namespace: str,
+        node_name: str,
+        *,
+        user: Credentials = ADMIN,
+        uid: str | None = None,
+        resource_version: str | None = None,
+        annotations: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> Obj:
+        """``POST pods/<name>/binding`` (``BindingREST``): set ``spec.nodeName`` and the ``PodScheduled``
+        condition; ``409`` if the Pod is already bound (``pod web is already assigned to node "node-1"``)."""
+        pods = for_kind("Pod")
+        req = Request("create", pods, namespace or "default", pod_name, "binding", user)
+        req.dry_run = dry_run
+        req.extra = {"node": node_name, "uid": uid, "rv": resource_version, "annotations": annotations or {}}
+        return self._logged(req, self._bind)
+
+    def _bind(self, req: Request) -> Obj:
+        self._begin(req)
+        name = req.name
+        if not req.extra["node"]:
+            raise errors.invalid_kind("Binding", name, [admission_field_required("target.name")])
+        key = req.kind.key(name, req.namespace)
+        kv = self.store.get(key)
+        if kv is None:
+            raise errors.not_found("pods", name)
+        pod = decode(kv.value, kv.mod_revision)
+        meta = pod["metadata"]
+        if req.extra["uid"] and req.extra["uid"] != meta.get("uid"):
+            raise errors.conflict(
+                "Pod",
+                name,
+                f"the UID in the precondition ({req.extra['uid']}) does not match the UID in record "
+                f"({meta.get('uid')}). The object might have been deleted and then recreated",
+            )
+        if req.extra["rv"] and req.extra["rv"] != meta["resourceVersion"]:
+            raise errors.conflict("pods", name)
+        spec = pod.setdefault("spec", {})
+        if meta.get("deletionTimestamp"):
+            raise errors.conflict("pods/binding", name, f"pod {name} is being deleted, cannot be assigned to a host")
+        if spec.get("nodeName"):
+            raise errors.conflict("pods/binding", name, f'pod {name} is already assigned to node "{spec["nodeName"]}"')
+        if spec.get("schedulingGates"):
+            raise errors.conflict("pods/binding", name, f"pod {name} has non-empty .spec.schedulingGates")
+        spec["nodeName"] = req.extra["node"]
+        if req.extra["annotations"]:
+            meta["annotations"] = {**(meta.get("annotations") or {}), **req.extra["annotations"]}
+        _update_pod_condition(
+            pod.setdefault("status", {}), {"type": "PodScheduled", "status": "True"}, self.sim.rfc3339()
+        )
+        if req.dry_run:
+            return pod
+        result = self.store.txn([Compare.mod_revision(key, "=", kv.mod_revision)], [Op.put(key, encode(pod))])
+        meta["resourceVersion"] = str(result.revision)
+        self._log_write(req, "create", name, result.revision, 201)
+        return pod
+
+    # ---- watch -------------------------------------------------------------------------------------------
+
+    def watch(
+        self,
+        resource: str | Kind,
+        namespace: str | None = None,
+        resource_version: str | None = None,
+        label_selector: str | Selector | Mapping[str, str] | None = None,
+        callback: Callable[[str, Obj], Any] | None = None,
+        *,
+        field_selector: str | None = None,
+        user: Credentials = ADMIN,
+    ) -> APIWatch:
+        """Watch changes after ``resource_version`` (see ``watch.py``); raises :class:`k8smodel.client.Expired`
+        when that version has been compacted away. Without ``callback``, events collect in ``handle.events``."""
+        kind = _resolve(resource)
+        req = Request("watch", kind, namespace or "" if kind.namespaced else "", credentials=user)
+        req.extra = {"rv": resource_version, "ls": label_selector, "fs": field_selector, "cb": callback}
+        return self._logged(req, self._watch)
+
+    def _watch(self, req: Request) -> APIWatch:
+        self._begin(req)
+        matches = self._matcher(req.kind, req.extra["ls"], req.extra["fs"])
+        return self.fanout.add(
+            req.kind.prefix(), req.kind.prefix(req.namespace or None), req.extra["rv"], matches, req.extra["cb"]
+        )
+
+    def lister_watcher(
+        self,
+        resource: str | Kind,
+        namespace: str | None = None,
+        label_selector: str | Selector | Mapping[str, str] | None = None,
+        field_selector: str | None = None,
+        *,
+        user: Credentials = ADMIN,
+    ) -> ListerWatcher:
+        """An object for :class:`k8smodel.client.Informer`: ``list()`` and ``watch(rv, callback)``."""
+        return ListerWatcher(self, resource, namespace, label_selector, field_selector, user)
+
+    def __repr__(self) -> str:
+        return f"APIServer(revision={self.store.revision})"
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def admission_field_invalid(path: str, value: Any, detail: str) -> Any:
+    from k8smodel.api.field import invalid
+
+    return invalid(path, value, detail)
+
+
+def admission_field_not_supported(path: str, value: Any, valid: Iterable[str]) -> Any:
+    from k8smodel.api.field import not_supported
+
+    return not_supported(path, value, list(valid))
+
+
+def admission_field_required(path: str) -> Any:
+    from k8smodel.api.field import required
+
+    return required(path)
+
+
+def _gc_finalizers(finalizers: list[str], policy: str | None) -> tuple[bool, list[str]]:
+    """``deletionFinalizersForGarbageCollection`` with ``shouldOrphanDependents``/``shouldDeleteDependents``."""
+
+    def from_finalizers(yes: str, no: str) -> bool:
+        for f in finalizers:
+            if f == yes:
+                return True
+            if f == no:
+                return False
+        return False
+
+    if policy is not None:
+        orphan, foreground = policy == "Orphan", policy == "Foreground"
+    else:
+        orphan = from_finalizers(FINALIZER_ORPHAN, FINALIZER_FOREGROUND)
+        foreground = from_finalizers(FINALIZER_FOREGROUND, FINALIZER_ORPHAN)
+    new = [f for f in finalizers if f not in (FINALIZER_ORPHAN, FINALIZER_FOREGROUND)]
+    if orphan:
+        new.append(FINALIZER_ORPHAN)
+    if foreground:
+        new.append(FINALIZER_FOREGROUND)
+    if set(new) == set(finalizers):
+        return False, finalizers
+    return True, new
+
+
+def _update_pod_condition(status: Obj, condition: Obj, now: str) -> bool:
+    """``podutil.UpdatePodCondition``: add or replace a condition; keep its transition time if unchanged."""
+    condition = {"type": condition["type"], "status": condition["status"], "lastProbeTime": None, **condition}
+    condition["lastTransitionTime"] = now
+    conditions = status.setdefault("conditions", [])
+    for i, old in enumerate(conditions):
+        if old.get("type") == condition["type"]:
+            if old.get("status") == condition["status"]:
+                condition["lastTransitionTime"] = old.get("lastTransitionTime")
+            changed = condition != old
+            conditions[i] = condition
+            return changed
+    conditions.append(condition)
+    return True
+
+
+__all__ = ["APIServer", "ListerWatcher", "merge_patch"]

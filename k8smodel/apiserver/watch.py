@@ -1,0 +1,205 @@
+"""Watch: how every informer learns about every change, in revision order.
+
+A client watches a resource (optionally one namespace, optionally filtered by label and field selectors) from a
+resourceVersion, and receives ``ADDED``, ``MODIFIED`` and ``DELETED`` events for every change after it. Upstream
+the API server's *cacher* (``staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go``) keeps one etcd watch per
+resource, decodes each change once and fans it out to every client watcher; the event types follow
+``storage/etcd3/watcher.go`` (``transform``): a key created is ``ADDED``; a key changed is ``MODIFIED``; a key
+deleted is ``DELETED`` carrying the last state of the object with the deletion's revision as its resourceVersion.
+With a selector, an object that starts to match is ``ADDED``, one that stops matching ``DELETED``.
+
+The model's :class:`WatchFanout` is that cacher: one etcd watch on ``/registry/`` for the whole API server; each
+event is decoded once and the same dict goes to every watcher that wants it (watchers must treat it as
+read-only, as informers do). A watch from an old resourceVersion first replays the history etcd still has; one
+from a compacted resourceVersion fails with ``410 Expired`` (``too old resource version: 5 (10)``), which makes an
+informer list again. A watch without a resourceVersion (or ``"0"``) starts with a synthetic ``ADDED`` for every
+current object, as upstream's "get state and start at most recent".
+
+What the model leaves out: the watch cache's own sliding window and its ``resourceVersion="0"`` list; bookmarks;
+watch timeouts; slow-watcher termination; ``sendInitialEvents``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from k8smodel.apiserver.registry import decode
+from k8smodel.client import ADDED, DELETED, MODIFIED, Expired
+from k8smodel.etcd import CompactedError, EventType, Store
+
+Obj = dict[str, Any]
+_PUT = EventType.PUT
+
+
+class APIWatch:
+    """One client watch; :meth:`stop` ends it. Without a callback, events wait in :attr:`events`."""
+
+    __slots__ = ("_fanout", "callback", "events", "group", "matches", "min_rev", "prefix", "stopped")
+
+    def __init__(
+        self,
+        fanout: WatchFanout,
+        group: str,
+        prefix: str,
+        matches: Callable[[Obj], bool] | None,
+        callback: Callable[[str, Obj], Any] | None,
+    ) -> None:
+        self._fanout = fanout
+        self.group = group  # the kind's key prefix, e.g. /registry/pods/
+        self.prefix = prefix  # the watched prefix (the group, or one namespace in it)
+        self.matches = matches
+        self.events: list[tuple[str, Obj]] = []
+        self.callback = callback if callback is not None else self._buffer
+        self.min_rev = 0
+        self.stopped = False
+
+    def _buffer(self, event_type: str, obj: Obj) -> None:
+        self.events.append((event_type, obj))
+
+    def drain(self) -> list[tuple[str, Obj]]:
+        """Take the buffered events (when watching without a callback)."""
+        events, self.events = self.events, []
+        return events
+
+    def stop(self) -> None:
+        """End the watch (``watch.Interface.Stop``)."""
+        if not self.stopped:
+            self.stopped = True
+            self._fanout._remove(self)
+
+    def __repr__(self) -> str:
+        return f"APIWatch(prefix={self.prefix!r}, stopped={self.stopped})"
+
+
+class WatchFanout:
+    """One etcd watch, decoded once per change, delivered to every interested :class:`APIWatch`."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._groups: dict[str, tuple[APIWatch, ...]] = {}
+        self._etcd_watch = None
+        self.deliveries = 0
+
+    def add(
+        self,
+        group: str,
+        prefix: str,
+        resource_version: str | None,
+        matches: Callable[[Obj], bool] | None,
+        callback: Callable[[str, Obj], Any] | None,
+    ) -> APIWatch:
+        """Start a watch on ``prefix`` (inside ``group``) after ``resource_version``; see the module docstring."""
+        store = self._store
+        w = APIWatch(self, group, prefix, matches, callback)
+        if self._etcd_watch is None:
+            self._etcd_watch = store.watch("/registry/", callback=self._on_events)
+        initial: list[tuple[str, Obj]] = []
+        if resource_version in (None, "", "0"):
+            current = store.range(prefix)
+            for kv in current.kvs:
+                obj = decode(kv.value, kv.mod_revision)
+                if matches is None or matches(obj):
+                    initial.append((ADDED, obj))
+        else:
+            rv = int(resource_version)
+            compacted = store.compact_revision
+            if compacted > 0 and rv < compacted:
+                raise Expired(f"too old resource version: {rv} ({compacted})")
+            if rv < store.revision:
+                try:
+                    replay = store.watch(prefix, rv + 1)
+                except CompactedError as err:
+                    raise Expired(f"too old resource version: {rv} ({err.compact_revision})") from None
+                events = replay.drain()
+                replay.cancel()
+                for event in events:
+                    delivered = _transform(event, matches, {})
+                    if delivered is not None:
+                        initial.append(delivered)
+        w.min_rev = max(store.revision + 1, int(resource_version or 0) + 1)
+        self._groups[group] = (*self._groups.get(group, ()), w)
+        for event_type, obj in initial:
+            if w.stopped:
+                break
+            w.callback(event_type, obj)
+        return w
+
+    def _remove(self, w: APIWatch) -> None:
+        group = tuple(x for x in self._groups.get(w.group, ()) if x is not w)
+        if group:
+            self._groups[w.group] = group
+        else:
+            self._groups.pop(w.group, None)
+
+    def _on_events(self, events: list[Any]) -> None:
+        """The etcd watch's callback: one revision's events."""
+        groups = self._groups
+        if not groups:
+            return
+        first_error: Exception | None = None
+        for event in events:
+            kv = event.kv
+            key = kv.key
+            watchers: tuple[APIWatch, ...] = ()
+            for base, group in groups.items():
+                if key.startswith(base):
+                    watchers = group
+                    break
+            if not watchers:
+                continue
+            rev = kv.mod_revision
+            cache: dict[str, Any] = {}
+            for w in watchers:
+                if w.stopped or rev < w.min_rev or not key.startswith(w.prefix):
+                    continue
+                delivered = _transform(event, w.matches, cache)
+                if delivered is None:
+                    continue
+                self.deliveries += 1
+                try:
+                    w.callback(*delivered)
+                except Exception as err:
+                    if first_error is None:
+                        first_error = err
+        if first_error is not None:
+            raise first_error
+
+
+def _decoded(event: Any, which: str, cache: dict[str, Any]) -> Obj:
+    """Decode the new (``cur``) or previous (``prev``) object of ``event`` once for all watchers."""
+    obj = cache.get(which)
+    if obj is None:
+        if which == "cur":
+            obj = decode(event.kv.value, event.kv.mod_revision)
+        else:
+            # the old object, with the revision of this change (etcd3/watcher.go prepareObjs)
+            obj = decode(event.prev_kv.value, event.kv.mod_revision)
+        cache[which] = obj
+    return obj
+
+
+def _transform(event: Any, matches: Callable[[Obj], bool] | None, cache: dict[str, Any]) -> tuple[str, Obj] | None:
+    """``watchChan.transform``: the client event for one etcd event, or ``None`` if the watcher skips it."""
+    if event.type is _PUT:
+        cur = _decoded(event, "cur", cache)
+        if matches is None:
+            return (ADDED if event.kv.version == 1 else MODIFIED, cur)
+        cur_passes = matches(cur)
+        prev_passes = event.prev_kv is not None and matches(_decoded(event, "prev", cache))
+        if cur_passes and prev_passes:
+            return (MODIFIED, cur)
+        if cur_passes:
+            return (ADDED, cur)
+        if prev_passes:
+            return (DELETED, _decoded(event, "prev", cache))
+        return None
+    if event.prev_kv is None:
+        return None  # the deleted version was compacted away
+    prev = _decoded(event, "prev", cache)
+    if matches is not None and not matches(prev):
+        return None
+    return (DELETED, prev)
+
+
+__all__ = ["APIWatch", "WatchFanout"]
