@@ -5,6 +5,7 @@ in JupyterLab, in the rendered book and under nbval from the same stored output.
 """
 
 from k8smodel.api.intstr import IntOrString, scaled_value_from_int_or_percent
+from k8smodel.cluster import ApplyError, Cluster
 from k8smodel.controllers.deployment_util import resolve_fenceposts, rollout_bounds
 from k8smodel.views import render as _render
 
@@ -12,4 +13,12 @@ __version__ = "0.1.0"
 
 _render.install()
 
-__all__ = ["IntOrString", "__version__", "resolve_fenceposts", "rollout_bounds", "scaled_value_from_int_or_percent"]
+__all__ = [
+    "ApplyError",
+    "Cluster",
+    "IntOrString",
+    "__version__",
+    "resolve_fenceposts",
+    "rollout_bounds",
+    "scaled_value_from_int_or_percent",
+]

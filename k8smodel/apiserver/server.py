@@ -102,6 +102,15 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return result
 
 
+def _object_meta(obj: Obj) -> Obj:
+    """``obj["metadata"]``, made a dict: ``metadata: null`` decodes to an empty ObjectMeta upstream (a Go struct),
+    so it then fails validation (``name or generateName is required``) instead of crashing the server."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        meta = obj["metadata"] = {}
+    return meta
+
+
 def _resolve(kind_or_resource: str | Kind) -> Kind:
     if isinstance(kind_or_resource, Kind):
         return kind_or_resource
@@ -390,7 +399,7 @@ class APIServer:
         req.name = name
         admission.decode(req)
         obj = req.obj = admission.default(req.obj)  # type: ignore[arg-type]
-        meta = obj.setdefault("metadata", {})
+        meta = _object_meta(obj)
         self._match_namespace(kind, meta, req.namespace)
         req.operation = CREATE
         self.admit(req)
@@ -582,7 +591,7 @@ class APIServer:
         """``Store.Update`` inside ``GuaranteedUpdate``: check the resourceVersion, prepare, validate, write."""
         kind = req.kind
         strategy = strategy_for(kind)
-        meta = obj.setdefault("metadata", {})
+        meta = _object_meta(obj)
         self._match_namespace(kind, meta, req.namespace)
         key = kind.key(req.name, req.namespace or None)
         kv = self.store.get(key)
@@ -621,7 +630,9 @@ class APIServer:
         ):
             return self._delete_now(req, key, kv.mod_revision, obj)
         value = encode(obj)
-        if value == kv.value:  # GuaranteedUpdate skips a write that changes nothing
+        # GuaranteedUpdate skips a write that changes nothing. Upstream compares the serialized bytes, whose field
+        # order a Go struct fixes; a dict's key order is the writer's, so compare the content too.
+        if value == kv.value or obj == existing:
             return existing
         if req.dry_run:
             return obj
