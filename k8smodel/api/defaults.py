@@ -59,6 +59,57 @@ from typing import Any
 # Small helpers that never raise on malformed input.
 # ---------------------------------------------------------------------------------------------------------------
 
+# Values that copy.deepcopy returns as they are (immutable scalars).
+_ATOMIC = frozenset({str, int, float, bool, type(None)})
+
+
+def _copy_dict(value: dict) -> dict:
+    """``copy.deepcopy`` of a JSON-shaped dict, specialised for dicts, lists and scalars (several times faster).
+
+    Anything else inside (tuples, subclasses, custom objects) goes through ``copy.deepcopy`` itself. As with
+    ``deepcopy``, keys are kept (they are strings) and the copy shares nothing mutable with the original.
+    """
+    result = value.copy()
+    for k, v in result.items():
+        t = type(v)
+        if t is dict:
+            result[k] = _copy_dict(v)
+        elif t is list:
+            result[k] = _copy_list(v)
+        elif t not in _ATOMIC:
+            result[k] = copy.deepcopy(v)
+    return result
+
+
+def _copy_list(value: list) -> list:
+    """``_copy_dict`` for a list."""
+    result = value.copy()
+    for i, v in enumerate(result):
+        t = type(v)
+        if t is dict:
+            result[i] = _copy_dict(v)
+        elif t is list:
+            result[i] = _copy_list(v)
+        elif t not in _ATOMIC:
+            result[i] = copy.deepcopy(v)
+    return result
+
+
+def _deepcopy(value: Any) -> Any:
+    """A deep copy of ``value``: the fast path for JSON-shaped dicts, ``copy.deepcopy`` otherwise."""
+    t = type(value)
+    if t is dict:
+        try:
+            return _copy_dict(value)
+        except RecursionError:  # a self-referencing or absurdly deep object: deepcopy's memo handles it
+            return copy.deepcopy(value)
+    if t is list:
+        try:
+            return _copy_list(value)
+        except RecursionError:
+            return copy.deepcopy(value)
+    return copy.deepcopy(value)
+
 
 def _struct(parent: dict, key: str) -> dict | None:
     """The struct ``parent[key]``, created if absent or null (Go's zero value); ``None`` if it is not a dict."""
@@ -181,6 +232,22 @@ def default_image_pull_policy(image: Any) -> str:
     Upstream ``SetDefaults_Container`` (``pkg/apis/core/v1/defaults.go``) ignores a parse error, so an image the
     grammar rejects (or no image at all) has tag ``""`` and gets ``IfNotPresent``; so does ``nginx@sha256:...``.
     """
+    if type(image) is str:
+        policy = _PULL_POLICY_CACHE.get(image)
+        if policy is None:
+            policy = _default_image_pull_policy(image)
+            if len(_PULL_POLICY_CACHE) >= _PULL_POLICY_CACHE_MAX:
+                _PULL_POLICY_CACHE.clear()
+            _PULL_POLICY_CACHE[image] = policy
+        return policy
+    return _default_image_pull_policy(image)
+
+
+_PULL_POLICY_CACHE: dict[str, str] = {}  # image -> policy: a pure function of the string, parsed once
+_PULL_POLICY_CACHE_MAX = 4096
+
+
+def _default_image_pull_policy(image: Any) -> str:
     try:
         _, tag, _ = parse_image_name(image)
     except ImageReferenceError:
@@ -202,28 +269,40 @@ def set_defaults_container(container: dict) -> None:
     (``SetDefaults_ObjectFieldSelector``), probes (``SetDefaults_Probe``, ``SetDefaults_HTTPGetAction``, gRPC
     ``service: ""``) and lifecycle hooks' ``httpGet``.
     """
-    if _unset_string(container, "imagePullPolicy"):
-        container["imagePullPolicy"] = default_image_pull_policy(container.get("image", ""))
-    if _unset_string(container, "terminationMessagePath"):
+    # The helpers (_unset_string, _items, _existing) are inlined here: this runs for every container written.
+    get = container.get
+    value = get("imagePullPolicy")
+    if value is None or value == "":
+        container["imagePullPolicy"] = default_image_pull_policy(get("image", ""))
+    value = get("terminationMessagePath")
+    if value is None or value == "":
         container["terminationMessagePath"] = "/dev/termination-log"
-    if _unset_string(container, "terminationMessagePolicy"):
+    value = get("terminationMessagePolicy")
+    if value is None or value == "":
         container["terminationMessagePolicy"] = "File"
-    for port in _items(container, "ports"):
-        if _unset_string(port, "protocol"):
-            port["protocol"] = "TCP"
-    for env in _items(container, "env"):
-        field_ref = _existing(_existing(env, "valueFrom"), "fieldRef")
-        if field_ref is not None:
-            set_defaults_object_field_selector(field_ref)
+    ports = get("ports")
+    if isinstance(ports, list):
+        for port in ports:
+            if isinstance(port, dict):
+                value = port.get("protocol")
+                if value is None or value == "":
+                    port["protocol"] = "TCP"
+    env_list = get("env")
+    if isinstance(env_list, list):
+        for env in env_list:
+            field_ref = _existing(_existing(env, "valueFrom"), "fieldRef")
+            if field_ref is not None:
+                set_defaults_object_field_selector(field_ref)
     for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
-        probe = _existing(container, probe_name)
-        if probe is not None:
+        probe = get(probe_name)
+        if probe is not None and isinstance(probe, dict):
             set_defaults_probe(probe)
-    lifecycle = _existing(container, "lifecycle")
-    for hook_name in ("postStart", "preStop"):
-        http_get = _existing(_existing(lifecycle, hook_name), "httpGet")
-        if http_get is not None:
-            set_defaults_http_get_action(http_get)
+    lifecycle = get("lifecycle")
+    if lifecycle is not None and isinstance(lifecycle, dict):
+        for hook_name in ("postStart", "preStop"):
+            http_get = _existing(_existing(lifecycle, hook_name), "httpGet")
+            if http_get is not None:
+                set_defaults_http_get_action(http_get)
 
 
 def set_defaults_object_field_selector(field_ref: dict) -> None:
@@ -232,14 +311,18 @@ def set_defaults_object_field_selector(field_ref: dict) -> None:
         field_ref["apiVersion"] = "v1"
 
 
+_PROBE_DEFAULTS = (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1), ("failureThreshold", 3))
+
+
 def set_defaults_probe(probe: dict) -> None:
     """Upstream ``SetDefaults_Probe``: timeout 1 s, period 10 s, success threshold 1, failure threshold 3.
 
     Also the probe's handler: ``SetDefaults_HTTPGetAction`` for ``httpGet`` and the declarative default
     ``grpc.service: ""`` (``zz_generated.defaults.go``). A ``0`` is defaulted, as Go cannot tell it from absent.
     """
-    for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1), ("failureThreshold", 3)):
-        if _unset_int(probe, key):
+    for key, value in _PROBE_DEFAULTS:
+        current = probe.get(key)
+        if current is None or (type(current) is int and current == 0):  # _unset_int, inlined
             probe[key] = value
     http_get = _existing(probe, "httpGet")
     if http_get is not None:
@@ -377,7 +460,8 @@ def set_defaults_pod(pod: dict) -> None:
                 requests = resources["requests"] = {}
             if isinstance(requests, dict):
                 for name, value in limits.items():
-                    requests.setdefault(name, copy.deepcopy(value))
+                    if name not in requests:
+                        requests[name] = value if type(value) in _ATOMIC else copy.deepcopy(value)
     if _unset_pointer(spec, "enableServiceLinks"):
         spec["enableServiceLinks"] = True
     if spec.get("hostNetwork") is True:
@@ -673,7 +757,7 @@ def apply_defaults(obj: dict) -> dict:
     back as an unchanged copy. The input is never mutated and nothing raises: fields of the wrong type are left as
     they are for validation to report.
     """
-    result = copy.deepcopy(obj)
+    result = _deepcopy(obj)
     if not isinstance(result, dict):
         return result
     api_version, kind = result.get("apiVersion"), result.get("kind")

@@ -114,8 +114,9 @@ def path_string(path: str | None) -> str:
 
 def child(path: str | None, name: str, *more: str) -> str:
     """Upstream ``Path.Child``: ``child("spec", "selector")`` is ``spec.selector``; a nil/empty path is the root."""
-    tail = ".".join((name, *more))
-    return f"{path}.{tail}" if path else tail
+    if more or type(name) is not str:
+        name = ".".join((name, *more))
+    return f"{path}.{name}" if path else name
 
 
 def index(path: str | None, i: int) -> str:

@@ -29,8 +29,9 @@ tuple here), ``DeepCopy``, field selectors, and the ``ValidatedSetSelector`` typ
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -81,6 +82,23 @@ _DNS1123_LABEL_RE = re.compile(_DNS1123_LABEL_FMT)
 _DNS1123_SUBDOMAIN_RE = re.compile(_DNS1123_SUBDOMAIN_FMT)
 
 
+def _memoized(fn: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Cache a pure string validator: the messages for a string are computed once (names, label keys and values
+    repeat across every object written). Each call still returns a new list, so callers may extend it; anything
+    but a ``str`` goes to ``fn`` itself, uncached, raising as it would."""
+    cached = functools.lru_cache(maxsize=8192)(lambda value: tuple(fn(value)))
+
+    @functools.wraps(fn)
+    def validator(value: str) -> list[str]:
+        if type(value) is str:
+            found = cached(value)
+            return list(found) if found else []
+        return fn(value)
+
+    validator.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return validator
+
+
 def _byte_len(value: str) -> int:
     """Go's ``len`` of a string counts UTF-8 bytes."""
     return len(value) if value.isascii() else len(value.encode("utf-8", "surrogatepass"))
@@ -104,6 +122,7 @@ def empty_error() -> str:
     return "must be non-empty"
 
 
+@_memoized
 def is_dns1123_label(value: str) -> list[str]:
     """Upstream ``IsDNS1123Label``: a lowercase RFC 1123 label, at most 63 characters (e.g. a Namespace name)."""
     errs = []
@@ -118,6 +137,7 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+@_memoized
 def is_dns1123_subdomain(value: str) -> list[str]:
     """Upstream ``IsDNS1123Subdomain``: lowercase labels joined by dots, at most 253 characters (most names)."""
     errs = []
@@ -128,6 +148,7 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errs
 
 
+@_memoized
 def is_qualified_name(value: str) -> list[str]:
     """Upstream ``IsQualifiedName``: a label key, ``[prefix/]name`` with a DNS-subdomain prefix.
 
@@ -160,6 +181,7 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+@_memoized
 def is_valid_label_value(value: str) -> list[str]:
     """Upstream ``IsValidLabelValue``: empty, or at most 63 characters of ``[-A-Za-z0-9_.]`` starting and ending
     alphanumeric."""
@@ -851,6 +873,9 @@ def _requirement_or_raise(key_: str, operator: Operator, values: list[str] | Non
     return Requirement._unchecked(key_, operator, tuple(values or ()))
 
 
+_MATCH_LABELS_SELECTORS: dict[tuple[tuple[str, str], ...], Selector] = {}
+
+
 def label_selector_as_selector(obj: Mapping[str, Any] | None) -> Selector:
     """Upstream ``LabelSelectorAsSelector``: ``{matchLabels: {...}, matchExpressions: [{key, operator, values}]}``
     to a :class:`Selector`.
@@ -864,6 +889,18 @@ def label_selector_as_selector(obj: Mapping[str, Any] | None) -> Selector:
     expressions = obj.get("matchExpressions") or []
     if len(match_labels) + len(expressions) == 0:
         return EVERYTHING
+    if not expressions and type(match_labels) is dict:
+        # The common matchLabels-only selector: a pure function of its string pairs, and a Selector is immutable,
+        # so each distinct one is built (and validated) once.
+        items = tuple(match_labels.items())
+        if all(type(k) is str and type(v) is str for k, v in items):
+            found = _MATCH_LABELS_SELECTORS.get(items)
+            if found is None:
+                found = Selector([_requirement_or_raise(k, Operator.EQUALS, [v]) for k, v in items])
+                if len(_MATCH_LABELS_SELECTORS) >= 4096:
+                    _MATCH_LABELS_SELECTORS.clear()
+                _MATCH_LABELS_SELECTORS[items] = found
+            return found
     requirements = [_requirement_or_raise(k, Operator.EQUALS, [v]) for k, v in match_labels.items()]
     for expr in expressions:
         api_operator = expr.get("operator")
@@ -935,9 +972,15 @@ def validate_labels(labels: Mapping[str, str] | None, path: str | None) -> list[
     As upstream, errors for keys and for values both point at ``path`` itself, not at ``path[key]``.
     """
     errs: list[FieldError] = []
-    for k, v in (labels or {}).items():
-        errs.extend(validate_label_name(k, path))
-        errs.extend(invalid(path, v, msg) for msg in is_valid_label_value(v))
+    if not labels:
+        return errs
+    for k, v in labels.items():
+        msgs = is_qualified_name(k)  # validate_label_name, inlined
+        if msgs:
+            errs.extend(invalid(path, k, msg) for msg in msgs)
+        msgs = is_valid_label_value(v)
+        if msgs:
+            errs.extend(invalid(path, v, msg) for msg in msgs)
     return errs
 
 

@@ -60,6 +60,7 @@ What the model leaves out
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -80,11 +81,12 @@ from k8smodel.api.field import (
     required,
     too_long,
 )
-from k8smodel.api.intstr import is_valid_percent
+from k8smodel.api.intstr import is_valid_percent as _is_valid_percent_uncached
 from k8smodel.api.kinds import UnknownKind, kind_of
 from k8smodel.api.labels import (
     SelectorError,
     _byte_len,
+    _memoized,
     is_dns1123_label,
     is_dns1123_subdomain,
     is_qualified_name,
@@ -107,34 +109,40 @@ FIELD_IMMUTABLE_ERROR_MSG = "field is immutable"
 TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * (1 << 10)  # 256 kB
 
 
+# A pure function of the string (a regex match): remembered, as every Deployment repeats "25%".
+is_valid_percent = functools.lru_cache(maxsize=1024)(_is_valid_percent_uncached)
+
 # --- reading Go zero values out of dicts -------------------------------------------------------------------------
 
 
 def _m(obj: Any, name: str) -> dict[str, Any]:
     """A sub-object, ``{}`` when missing or null (Go's zero struct)."""
-    value = obj.get(name) if isinstance(obj, Mapping) else None
+    # Plain dicts first: isinstance() against the Mapping ABC is slow, and every object here is a dict.
+    value = obj.get(name) if type(obj) is dict or isinstance(obj, Mapping) else None
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise _Shape(name, value)
     return value  # type: ignore[return-value]
 
 
 def _s(obj: Any, name: str) -> str:
     """A string field, ``""`` when missing."""
-    value = obj.get(name) if isinstance(obj, Mapping) else None
+    value = obj.get(name) if type(obj) is dict or isinstance(obj, Mapping) else None
     if value is None:
         return ""
-    if not isinstance(value, str):
+    if type(value) is not str and not isinstance(value, str):
         raise _Shape(name, value)
     return value
 
 
 def _i(obj: Any, name: str, default: int = 0) -> int:
     """An integer field, 0 (or ``default``) when missing."""
-    value = obj.get(name) if isinstance(obj, Mapping) else None
+    value = obj.get(name) if type(obj) is dict or isinstance(obj, Mapping) else None
     if value is None:
         return default
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise _Shape(name, value)
     return value
@@ -142,10 +150,10 @@ def _i(obj: Any, name: str, default: int = 0) -> int:
 
 def _l(obj: Any, name: str) -> list[Any]:
     """A list field, ``[]`` when missing."""
-    value = obj.get(name) if isinstance(obj, Mapping) else None
+    value = obj.get(name) if type(obj) is dict or isinstance(obj, Mapping) else None
     if value is None:
         return []
-    if not isinstance(value, list):
+    if type(value) is not list and not isinstance(value, list):
         raise _Shape(name, value)
     return value
 
@@ -214,6 +222,7 @@ _DNS1035_LABEL_ERR = (
 _DNS1035_LABEL_RE = re.compile(_DNS1035_LABEL_FMT)
 
 
+@_memoized
 def is_dns1035_label(value: str) -> list[str]:
     """Upstream ``IsDNS1035Label`` (``util/validation/validation.go``): Service names."""
     errs = []
@@ -320,7 +329,7 @@ def validate_owner_references(refs: list[Any], path: str) -> Errors:
     errs: Errors = []
     first_controller = ""
     for ref in refs:
-        if not isinstance(ref, Mapping):
+        if type(ref) is not dict and not isinstance(ref, Mapping):
             errs.append(invalid(path, ref, "must be an object"))
             continue
         errs.extend(_validate_owner_reference(ref, path))
@@ -377,16 +386,26 @@ def _validate_object_meta_common(meta: Obj, namespaced: bool, path: str) -> Erro
             errs.extend(invalid(child(path, "namespace"), namespace, m) for m in name_is_dns_label(namespace, False))
     elif namespace:
         errs.append(forbidden(child(path, "namespace"), "not allowed on this type"))
-    errs.extend(validate_nonnegative_field(_i(meta, "generation"), child(path, "generation")))
+    generation = _i(meta, "generation")
+    if generation < 0:  # validate_nonnegative_field, with the path built only for the error
+        errs.append(invalid(child(path, "generation"), generation, IS_NEGATIVE_ERROR_MSG))
     errs.extend(_meta_labels_annotations_owners_finalizers(meta, path))
     return errs
 
 
 def _meta_labels_annotations_owners_finalizers(meta: Obj, path: str) -> Errors:
-    errs = validate_labels(_m(meta, "labels"), child(path, "labels"))
-    errs.extend(validate_annotations(_m(meta, "annotations"), child(path, "annotations")))
-    errs.extend(validate_owner_references(_l(meta, "ownerReferences"), child(path, "ownerReferences")))
-    errs.extend(validate_finalizers(_l(meta, "finalizers"), child(path, "finalizers")))
+    # Each validator gives no errors for an empty section, so absent sections skip it (and its path).
+    labels = _m(meta, "labels")
+    errs = validate_labels(labels, child(path, "labels")) if labels else []
+    annotations = _m(meta, "annotations")
+    if annotations:
+        errs.extend(validate_annotations(annotations, child(path, "annotations")))
+    owners = _l(meta, "ownerReferences")
+    if owners:
+        errs.extend(validate_owner_references(owners, child(path, "ownerReferences")))
+    finalizers = _l(meta, "finalizers")
+    if finalizers:
+        errs.extend(validate_finalizers(finalizers, child(path, "finalizers")))
     return errs
 
 
@@ -427,6 +446,7 @@ _PORT_NAME_CHARSET = re.compile("[-a-z0-9]+")
 _PORT_NAME_ONE_LETTER = re.compile("[a-z]")
 
 
+@_memoized
 def is_valid_port_name(port: str) -> list[str]:
     """Upstream ``IsValidPortName``: an IANA_SVC_NAME (RFC 6335 section 5.1)."""
     errs = []
@@ -462,6 +482,7 @@ _ENV_VAR_NAME_ERR = (
 _ENV_VAR_NAME_RE = re.compile(_ENV_VAR_NAME_FMT)
 
 
+@_memoized
 def is_env_var_name(value: str) -> list[str]:
     """Upstream ``IsEnvVarName``."""
     errs = []
@@ -475,6 +496,7 @@ _CONFIG_MAP_KEY_ERR = "a valid config key must consist of alphanumeric character
 _CONFIG_MAP_KEY_RE = re.compile(_CONFIG_MAP_KEY_FMT)
 
 
+@_memoized
 def is_config_map_key(value: str) -> list[str]:
     """Upstream ``IsConfigMapKey``."""
     errs = []
@@ -616,25 +638,36 @@ def _validate_template_for_selector(spec: Obj, path: str) -> Errors:
 def validate_pod_template_spec(template: Obj, path: str) -> Errors:
     """Upstream ``ValidatePodTemplateSpec``: labels, annotations, then the pod spec."""
     meta = _m(template, "metadata")
-    errs = validate_labels(_m(meta, "labels"), child(path, "labels"))
-    errs += validate_annotations(_m(meta, "annotations"), child(path, "annotations"))
+    labels = _m(meta, "labels")
+    errs = validate_labels(labels, child(path, "labels")) if labels else []
+    annotations = _m(meta, "annotations")
+    if annotations:  # no errors for none
+        errs += validate_annotations(annotations, child(path, "annotations"))
     errs += validate_pod_spec(_m(template, "spec"), child(path, "spec"))
     return errs
 
 
 def validate_deployment_spec(spec: Obj, path: str = "spec") -> Errors:
     """Upstream ``ValidateDeploymentSpec``."""
-    errs = validate_nonnegative_field(_i(spec, "replicas"), child(path, "replicas"))
+    # validate_nonnegative_field inlined: the paths are built only for errors.
+    errs: Errors = []
+    replicas = _i(spec, "replicas")
+    if replicas < 0:
+        errs.append(invalid(child(path, "replicas"), replicas, IS_NEGATIVE_ERROR_MSG))
     errs += _validate_selector_strict(spec, path)
     errs += _validate_template_for_selector(spec, path)
     errs += validate_deployment_strategy(_m(spec, "strategy"), child(path, "strategy"))
     min_ready = _i(spec, "minReadySeconds")
-    errs += validate_nonnegative_field(min_ready, child(path, "minReadySeconds"))
+    if min_ready < 0:
+        errs.append(invalid(child(path, "minReadySeconds"), min_ready, IS_NEGATIVE_ERROR_MSG))
     if spec.get("revisionHistoryLimit") is not None:
-        errs += validate_nonnegative_field(_i(spec, "revisionHistoryLimit"), child(path, "revisionHistoryLimit"))
+        limit = _i(spec, "revisionHistoryLimit")
+        if limit < 0:
+            errs.append(invalid(child(path, "revisionHistoryLimit"), limit, IS_NEGATIVE_ERROR_MSG))
     if spec.get("progressDeadlineSeconds") is not None:
         pds = _i(spec, "progressDeadlineSeconds")
-        errs += validate_nonnegative_field(pds, child(path, "progressDeadlineSeconds"))
+        if pds < 0:
+            errs.append(invalid(child(path, "progressDeadlineSeconds"), pds, IS_NEGATIVE_ERROR_MSG))
         if pds <= min_ready:
             errs.append(invalid(child(path, "progressDeadlineSeconds"), pds, "must be greater than minReadySeconds"))
     return errs
@@ -846,6 +879,37 @@ def _validate_resource_quantity_value(name: str, q: Quantity, path: str) -> Erro
     return errs
 
 
+def _resource_entry_uncached(path: str, name: str, value: object) -> tuple[Errors, Quantity | None]:
+    """One ``limits``/``requests`` entry: the name's errors, the quantity's, and the parsed quantity (or None)."""
+    kpath = key(path, name)
+    errs = _validate_container_resource_name(name, kpath)
+    q, qerrs = _quantity(value, kpath)
+    errs += qerrs
+    if q is not None:
+        errs += _validate_resource_quantity_value(name, q, kpath)
+    return errs, q
+
+
+_RESOURCE_ENTRIES: dict[tuple[str, str, str], tuple[tuple[FieldError, ...], Quantity | None]] = {}
+_RESOURCE_ENTRIES_MAX = 4096
+
+
+def _resource_entry(path: str, name: object, value: object) -> tuple[tuple[FieldError, ...] | Errors, Quantity | None]:
+    """``_resource_entry_uncached``, remembered for string names and values (a pure function of the three;
+    field errors and quantities are immutable). Every object written repeats the same few ``cpu: 100m``."""
+    if type(name) is not str or type(value) is not str or type(path) is not str:
+        return _resource_entry_uncached(path, name, value)  # type: ignore[arg-type]
+    cache_key = (path, name, value)
+    found = _RESOURCE_ENTRIES.get(cache_key)
+    if found is None:
+        entry_errs, q = _resource_entry_uncached(path, name, value)
+        found = (tuple(entry_errs), q)
+        if len(_RESOURCE_ENTRIES) >= _RESOURCE_ENTRIES_MAX:
+            _RESOURCE_ENTRIES.clear()
+        _RESOURCE_ENTRIES[cache_key] = found
+    return found
+
+
 def validate_container_resource_requirements(resources: Obj, path: str) -> Errors:
     """Upstream ``ValidateContainerResourceRequirements`` → ``validateResourceRequirements``.
 
@@ -855,21 +919,17 @@ def validate_container_resource_requirements(resources: Obj, path: str) -> Error
     lim_path, req_path = child(path, "limits"), child(path, "requests")
     limits: dict[str, Quantity] = {}
     for name, value in _m(resources, "limits").items():
-        kpath = key(lim_path, name)
-        errs += _validate_container_resource_name(name, kpath)
-        q, qerrs = _quantity(value, kpath)
-        errs += qerrs
+        entry_errs, q = _resource_entry(lim_path, name, value)
+        if entry_errs:
+            errs += entry_errs
         if q is not None:
-            errs += _validate_resource_quantity_value(name, q, kpath)
             limits[name] = q
     for name, value in _m(resources, "requests").items():
-        kpath = key(req_path, name)
-        errs += _validate_container_resource_name(name, kpath)
-        q, qerrs = _quantity(value, kpath)
-        errs += qerrs
+        entry_errs, q = _resource_entry(req_path, name, value)
+        if entry_errs:
+            errs += entry_errs
         if q is None:
             continue
-        errs += _validate_resource_quantity_value(name, q, kpath)
         limit = limits.get(name)
         if limit is not None:
             if q.cmp(limit) != 0 and not _is_overcommit_allowed(name):
@@ -892,6 +952,15 @@ def validate_port_num_or_name(port: object, path: str) -> Errors:
     return [invalid(path, port, "must be an integer or a port name")]
 
 
+def _port_num_or_name_errors(port: object) -> bool:
+    """Whether ``validate_port_num_or_name`` reports anything (checked first, so the path is built only then)."""
+    if type(port) is int:
+        return not 1 <= port <= 65535
+    if type(port) is str:
+        return bool(is_valid_port_name(port))
+    return True  # other types: let validate_port_num_or_name decide (and raise, if it does)
+
+
 def _validate_handler(handler: Obj, path: str, kinds: tuple[str, ...]) -> Errors:
     """Upstream ``validateHandler``: exactly one handler type."""
     errs: Errors = []
@@ -904,21 +973,24 @@ def _validate_handler(handler: Obj, path: str, kinds: tuple[str, ...]) -> Errors
             errs.append(forbidden(child(path, kind), "may not specify more than 1 handler type"))
             continue
         count += 1
-        apath = child(path, kind)
         if kind == "exec":
             if not _l(action, "command"):
-                errs.append(required(child(apath, "command")))
+                errs.append(required(child(path, kind, "command")))
         elif kind == "httpGet":
             if not _s(action, "path"):
-                errs.append(required(child(apath, "path")))
-            errs += validate_port_num_or_name(action.get("port"), child(apath, "port"))
+                errs.append(required(child(path, kind, "path")))
+            port = action.get("port")
+            if _port_num_or_name_errors(port):
+                errs += validate_port_num_or_name(port, child(path, kind, "port"))
             scheme = _s(action, "scheme")
-            if scheme not in ("HTTP", "HTTPS"):
-                errs.append(not_supported(child(apath, "scheme"), scheme, ["HTTP", "HTTPS"]))
+            if scheme != "HTTP" and scheme != "HTTPS":
+                errs.append(not_supported(child(path, kind, "scheme"), scheme, ["HTTP", "HTTPS"]))
         elif kind == "tcpSocket":
-            errs += validate_port_num_or_name(action.get("port"), child(apath, "port"))
+            port = action.get("port")
+            if _port_num_or_name_errors(port):
+                errs += validate_port_num_or_name(port, child(path, kind, "port"))
         elif kind == "grpc":
-            errs += validate_port_num_or_name(_i(action, "port"), child(apath, "port"))
+            errs += validate_port_num_or_name(_i(action, "port"), child(path, kind, "port"))
     if count == 0:
         errs.append(required(path, "must specify a handler type"))
     return errs
@@ -928,7 +1000,9 @@ def validate_probe(probe: Obj, path: str) -> Errors:
     """Upstream ``validateProbe``."""
     errs = _validate_handler(probe, path, ("exec", "httpGet", "tcpSocket", "grpc"))
     for name in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
-        errs += validate_nonnegative_field(_i(probe, name), child(path, name))
+        value = _i(probe, name)
+        if value < 0:  # validate_nonnegative_field, with the path built only for the error
+            errs.append(invalid(child(path, name), value, IS_NEGATIVE_ERROR_MSG))
     tgps = probe.get("terminationGracePeriodSeconds")
     if tgps is not None and _i(probe, "terminationGracePeriodSeconds") <= 0:
         errs.append(invalid(child(path, "terminationGracePeriodSeconds"), tgps, "must be greater than 0"))
@@ -942,47 +1016,60 @@ def _validate_probes(ctr: Obj, path: str) -> Errors:
         if ctr.get(name) is None:
             continue
         probe = _m(ctr, name)
-        ppath = child(path, name)
-        errs += validate_probe(probe, ppath)
+        errs += validate_probe(probe, child(path, name))
         if name == "readinessProbe":
             if probe.get("terminationGracePeriodSeconds") is not None:
                 errs.append(
                     invalid(
-                        child(ppath, "terminationGracePeriodSeconds"),
+                        child(path, name, "terminationGracePeriodSeconds"),
                         probe["terminationGracePeriodSeconds"],
                         "must not be set for readinessProbes",
                     )
                 )
         elif _i(probe, "successThreshold") != 1:
-            errs.append(invalid(child(ppath, "successThreshold"), _i(probe, "successThreshold"), "must be 1"))
+            errs.append(invalid(child(path, name, "successThreshold"), _i(probe, "successThreshold"), "must be 1"))
     return errs
 
 
 def _validate_container_common(ctr: Obj, volumes: set[str], path: str) -> Errors:
     """Upstream ``validateContainerCommon``."""
+    # Paths are built only for errors, and empty lists and maps (which give no errors) are skipped.
     errs: Errors = []
     name = _s(ctr, "name")
     if not name:
         errs.append(required(child(path, "name")))
     else:
-        errs += validate_dns1123_label(name, child(path, "name"))
+        msgs = is_dns1123_label(name)
+        if msgs:
+            errs += validate_dns1123_label(name, child(path, "name"))
     if not _s(ctr, "image"):
         errs.append(required(child(path, "image")))
     policy = _s(ctr, "terminationMessagePolicy")
     if not policy:
         errs.append(required(child(path, "terminationMessagePolicy")))
-    elif policy not in ("File", "FallbackToLogsOnError"):
+    elif policy != "File" and policy != "FallbackToLogsOnError":
         errs.append(not_supported(child(path, "terminationMessagePolicy"), policy, ["File", "FallbackToLogsOnError"]))
-    errs += validate_container_ports(_l(ctr, "ports"), child(path, "ports"))
-    errs += validate_env(_l(ctr, "env"), child(path, "env"))
-    errs += validate_volume_mounts(_l(ctr, "volumeMounts"), volumes, child(path, "volumeMounts"))
+    ports = _l(ctr, "ports")
+    if ports:
+        errs += validate_container_ports(ports, child(path, "ports"))
+    env = _l(ctr, "env")
+    if env:
+        errs += validate_env(env, child(path, "env"))
+    mounts = _l(ctr, "volumeMounts")
+    if mounts:
+        errs += validate_volume_mounts(mounts, volumes, child(path, "volumeMounts"))
     pull = _s(ctr, "imagePullPolicy")
     if not pull:
         errs.append(required(child(path, "imagePullPolicy")))
-    elif pull not in ("Always", "IfNotPresent", "Never"):
+    elif pull not in _PULL_POLICIES:
         errs.append(not_supported(child(path, "imagePullPolicy"), pull, ["Always", "IfNotPresent", "Never"]))
-    errs += validate_container_resource_requirements(_m(ctr, "resources"), child(path, "resources"))
+    resources = _m(ctr, "resources")
+    if resources:
+        errs += validate_container_resource_requirements(resources, child(path, "resources"))
     return errs
+
+
+_PULL_POLICIES = frozenset(("Always", "IfNotPresent", "Never"))
 
 
 def _check_host_port_conflicts(containers: list[Any], path: str) -> Errors:
@@ -1063,21 +1150,36 @@ def _enum(value: str, path: str, allowed: list[str]) -> Errors:
     return []
 
 
+_RESTART_POLICIES = frozenset(("Always", "OnFailure", "Never"))
+_DNS_POLICIES = frozenset(("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"))
+
+
 def validate_pod_spec(spec: Obj, path: str = "spec") -> Errors:
     """Upstream ``ValidatePodSpec`` (the checks listed in the module docstring; the rest are left out)."""
+    # Paths are built only for errors; an empty list or map (no errors possible) skips its validator.
     errs: Errors = []
     if spec.get("terminationGracePeriodSeconds") is None:
         errs.append(required(child(path, "terminationGracePeriodSeconds")))
-    volumes, verrs = validate_volumes(_l(spec, "volumes"), child(path, "volumes"))
-    errs += verrs
+    volume_list = _l(spec, "volumes")
+    if volume_list:
+        volumes, verrs = validate_volumes(volume_list, child(path, "volumes"))
+        errs += verrs
+    else:
+        volumes = set()
     containers = _l(spec, "containers")
     errs += validate_containers(containers, volumes, child(path, "containers"))
-    errs += validate_init_containers(_l(spec, "initContainers"), containers, volumes, child(path, "initContainers"))
-    errs += _enum(_s(spec, "restartPolicy"), child(path, "restartPolicy"), ["Always", "OnFailure", "Never"])
-    errs += _enum(
-        _s(spec, "dnsPolicy"), child(path, "dnsPolicy"), ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
-    )
-    errs += validate_labels(_m(spec, "nodeSelector"), child(path, "nodeSelector"))
+    init = _l(spec, "initContainers")
+    if init:
+        errs += validate_init_containers(init, containers, volumes, child(path, "initContainers"))
+    restart = _s(spec, "restartPolicy")
+    if restart not in _RESTART_POLICIES:
+        errs += _enum(restart, child(path, "restartPolicy"), ["Always", "OnFailure", "Never"])
+    dns = _s(spec, "dnsPolicy")
+    if dns not in _DNS_POLICIES:
+        errs += _enum(dns, child(path, "dnsPolicy"), ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"])
+    node_selector = _m(spec, "nodeSelector")
+    if node_selector:
+        errs += validate_labels(node_selector, child(path, "nodeSelector"))
     sa = _s(spec, "serviceAccountName")
     if sa:
         errs += [invalid(child(path, "serviceAccountName"), sa, m) for m in name_is_dns_subdomain(sa, False)]

@@ -279,6 +279,25 @@ class RBACAuthorizer:
         self._cache[cache_key] = decision
         return decision
 
+    def authorize_request(
+        self,
+        user: UserInfo,
+        verb: str,
+        resource: str,
+        api_group: str = "",
+        namespace: str = "",
+        name: str = "",
+        subresource: str = "",
+    ) -> tuple[bool, str]:
+        """:meth:`authorize` of a resource request given field by field: the same decision, but a cached one is
+        found without building an :class:`Attributes` first (the API server asks this on every request)."""
+        if self.privileged_groups and not self.privileged_groups.isdisjoint(user.groups):
+            return True, ""
+        cached = self._cache.get((user.name, user.groups, verb, api_group, resource, subresource, namespace, name, ""))
+        if cached is not None:
+            return cached
+        return self.authorize(Attributes(user, verb, resource, api_group, namespace, name, subresource))
+
     def _evaluate(self, attrs: Attributes) -> tuple[bool, str]:
         self.evaluations += 1
         errors: list[str] = []

@@ -50,7 +50,6 @@ What the model leaves out
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -87,6 +86,15 @@ MAX_NAME_GENERATION_ATTEMPTS = 8  # maxNameGenerationCreateAttempts (store.go)
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")  # systemnamespaces controller
 _NAMESPACES = for_kind("Namespace")
 _RBAC_KINDS = ("ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding")
+
+
+def _uuid4(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` without building the UUID object: the same bit twiddling (RFC 4122
+    variant, version 4) and the same ``8-4-4-4-12`` hex text, at a fraction of the cost."""
+    bits = (bits & ~(0xC000 << 48)) | (0x8000 << 48)
+    bits = (bits & ~(0xF000 << 64)) | (4 << 76)
+    h = f"{bits:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -254,11 +262,14 @@ class APIServer:
     def authorize(self, req: Request) -> None:
         """RBAC, or ``403 Forbidden`` with upstream's message (``responsewriters.Forbidden``)."""
         assert req.user is not None
-        attrs = Attributes(
-            req.user, req.verb, req.kind.resource, req.kind.group, req.namespace, req.name, req.subresource
+        kind = req.kind
+        allowed, reason = self.authorizer.authorize_request(
+            req.user, req.verb, kind.resource, kind.group, req.namespace, req.name, req.subresource
         )
-        allowed, reason = self.authorizer.authorize(attrs)
         if not allowed:
+            attrs = Attributes(
+                req.user, req.verb, req.kind.resource, req.kind.group, req.namespace, req.name, req.subresource
+            )
             message = forbidden_message(attrs)
             if reason:
                 message = f"{message}: {reason}"
@@ -379,8 +390,9 @@ class APIServer:
         from_manifest: bool = False,
     ) -> Obj:
         """Create ``obj``; return it as stored (with uid, creationTimestamp, resourceVersion, ...)."""
-        meta = obj.get("metadata") if isinstance(obj, Mapping) else None
-        meta = meta if isinstance(meta, Mapping) else {}
+        # type() first: isinstance() against the Mapping ABC is slow and the objects are nearly always dicts.
+        meta = obj.get("metadata") if type(obj) is dict or isinstance(obj, Mapping) else None
+        meta = meta if type(meta) is dict or isinstance(meta, Mapping) else {}
         req = Request("create", None, credentials=user, obj=obj, dry_run=dry_run, from_manifest=from_manifest)  # type: ignore[arg-type]
         req.name = meta.get("name") or ""
         try:
@@ -419,7 +431,7 @@ class APIServer:
             if attempt == 0:
                 meta.pop("uid", None)
                 admission.validate(obj)
-            meta["uid"] = str(uuid.UUID(int=self._uid_rng.getrandbits(128), version=4))
+            meta["uid"] = _uuid4(self._uid_rng.getrandbits(128))
             if req.dry_run:
                 if self.store.get(kind.key(req.name, req.namespace or None)) is not None:
                     raise errors.already_exists(kind.group_resource, req.name)
