@@ -8,7 +8,9 @@ Upstream tables: ``staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta
 (``TestValidateContainers``, ``TestValidatePodSpec``, ``TestValidatePodUpdate``, ``TestValidateService``,
 ``TestValidateNodeTaints``, ``TestValidateConfigMap``), ``pkg/apis/autoscaling/validation/validation_test.go``
 (``TestValidateHorizontalPodAutoscaler``) and ``pkg/apis/rbac/validation/validation_test.go``
-(``TestValidatePolicyRule``, ``TestValidateRoleBindingUpdate``).
+(``TestValidatePolicyRule``, ``TestValidateRoleBindingUpdate``). Cases for Service ``externalName``/``clusterIPs``,
+Node taint paths, Event (``pkg/apis/core/validation/events.go`` ``legacyValidateEvent``), EndpointSlice and Role
+updates follow the upstream functions' text directly (no upstream table case was looked up for them).
 """
 
 from __future__ import annotations
@@ -794,6 +796,35 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"],
     ),
     (
+        "svc: ExternalName needs externalName",
+        service(type="ExternalName", ports=[]),
+        ["spec.externalName: Required value"],
+    ),
+    (
+        "svc: externalName is a DNS subdomain, trailing dot trimmed",
+        service(type="ExternalName", externalName="my_db.example.com."),
+        [f'spec.externalName: Invalid value: "my_db.example.com": {DNS_SUBDOMAIN_ERR}'],
+    ),
+    (
+        "svc: headless NodePort",
+        service(type="NodePort", clusterIP="None"),
+        ["spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"],
+    ),
+    (
+        "svc: ExternalName with a clusterIP",
+        service(type="ExternalName", externalName="db.example.com", clusterIP="10.0.0.1"),
+        ["spec.clusterIPs: Forbidden: may not be set for ExternalName services"],
+    ),
+    (
+        "svc: appProtocol is a qualified name",
+        service(ports=[{"port": 80, "protocol": "TCP", "targetPort": 80, "appProtocol": "a b"}]),
+        [
+            "spec.ports[0].appProtocol: Invalid value: \"a b\": name part must consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', "
+            "regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+        ],
+    ),
+    (
         "svc: sessionAffinity",
         service(sessionAffinity="Sticky"),
         ['spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"'],
@@ -818,13 +849,13 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             "spec": {"taints": [{"key": "k", "effect": "NoRun"}]},
         },
         [
-            'spec.taints[0].effect: Unsupported value: "NoRun": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"'
+            'metadata.taints[0].effect: Unsupported value: "NoRun": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"'
         ],
     ),
     (
         "node: taint effect required",
         {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"}, "spec": {"taints": [{"key": "k"}]}},
-        ["spec.taints[0].effect: Required value"],
+        ["metadata.taints[0].effect: Required value"],
     ),
     (
         "node: duplicate taint",
@@ -837,7 +868,7 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             },
         },
         [
-            'spec.taints[1]: Duplicate value: core.Taint{Key:"k", Value:"v", Effect:"NoSchedule", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair'
+            'metadata.taints[1]: Duplicate value: core.Taint{Key:"k", Value:"v", Effect:"NoSchedule", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair'
         ],
     ),
     (
@@ -862,6 +893,18 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             "data": {"a": "x" * (1 << 20), "b": "y"},
         },
         [": Too long: must have at most 1048576 bytes"],
+    ),
+    (
+        # ValidateConfigMap checks only the data side for keys in both bags.
+        "cm: key in data and binaryData",
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": "c", "namespace": "d"},
+            "data": {"k": "v"},
+            "binaryData": {"k": "dg=="},
+        },
+        ['data[k]: Invalid value: "k": duplicate of key present in binaryData'],
     ),
     # HPA (autoscaling validation.go validateHorizontalPodAutoscalerSpec)
     (
@@ -919,6 +962,13 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
         ["metadata.name: Invalid value: \"..\": may not be '..'"],
     ),
     (
+        "rbac: empty aggregationRule",
+        {**role("ClusterRole"), "aggregationRule": {}},
+        [
+            "aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if aggregationRule is non-nil"
+        ],
+    ),
+    (
         "rbac: roleRef kind",
         binding(ref_kind="Pod"),
         ['roleRef.kind: Unsupported value: "Pod": supported values: "Role", "ClusterRole"'],
@@ -973,6 +1023,53 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
             "involvedObject": {"namespace": "x"},
         },
         ['involvedObject.namespace: Invalid value: "x": does not match event.namespace'],
+    ),
+    (
+        # legacyValidateEvent: an empty involvedObject.namespace is only allowed in "" or "default".
+        "event: empty involvedObject namespace",
+        {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e", "namespace": "d"}, "involvedObject": {}},
+        ['involvedObject.namespace: Invalid value: "": does not match event.namespace'],
+    ),
+    (
+        "event: with eventTime needs the reporting fields",
+        {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": "e", "namespace": "d"},
+            "involvedObject": {"namespace": "d"},
+            "eventTime": "2024-01-01T00:00:00.000000Z",
+        },
+        [
+            "reportingController: Required value",
+            'reportingController: Invalid value: "": name part must be non-empty',
+            "reportingController: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', "
+            "regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+            "reportingInstance: Required value",
+            "action: Required value",
+            "reason: Required value",
+        ],
+    ),
+    (
+        # v1 events skip ValidateObjectMeta; the registry's generic check only wants a path segment name.
+        "event: name is only a path segment",
+        {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": "Bad_Name", "namespace": "d"},
+            "involvedObject": {"namespace": "d"},
+        },
+        [],
+    ),
+    (
+        "event: name with a slash",
+        {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": "a/b", "namespace": "d"},
+            "involvedObject": {"namespace": "d"},
+        },
+        ["metadata.name: Invalid value: \"a/b\": may not contain '/'"],
     ),
     (
         "sa: name",
@@ -1080,7 +1177,7 @@ UPDATES: list[tuple[str, dict[str, Any], Any, list[str]]] = [
         "svc: clusterIP immutable",
         service(clusterIP="10.0.0.1"),
         lambda o: o["spec"].update(clusterIP="10.0.0.2"),
-        ['spec.clusterIP: Invalid value: "10.0.0.2": field is immutable'],
+        ['spec.clusterIPs[0]: Invalid value: []string{"10.0.0.2"}: may not change once set'],
     ),
     (
         "svc: clusterIP may be set on ExternalName change",
@@ -1107,6 +1204,44 @@ UPDATES: list[tuple[str, dict[str, Any], Any, list[str]]] = [
         },
         lambda o: o["data"].update(a="2"),
         ["data: Forbidden: field is immutable when `immutable` is set"],
+    ),
+    (
+        "svc: clusterIP omitted on update keeps the old one",
+        service(clusterIP="10.0.0.1"),
+        lambda o: o["spec"].pop("clusterIP"),
+        [],
+    ),
+    (
+        "node: update checks taints (at metadata.taints)",
+        {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"}},
+        lambda o: o.update(spec={"taints": [{"key": "k"}]}),
+        ["metadata.taints[0].effect: Required value"],
+    ),
+    (
+        "eps: addressType immutable",
+        {
+            "apiVersion": "discovery.k8s.io/v1",
+            "kind": "EndpointSlice",
+            "metadata": {"name": "e", "namespace": "d"},
+            "addressType": "IPv4",
+        },
+        lambda o: o.update(addressType="IP"),
+        ['addressType: Invalid value: "IP": field is immutable'],
+    ),
+    (
+        "hpa: minReplicas 0 kept on update",
+        hpa(minReplicas=0),
+        lambda o: o["spec"].update(maxReplicas=3),
+        [],
+    ),
+    (
+        "rbac: role update validates the role before the meta update",
+        with_meta(role(), uid="1"),
+        lambda o: (o["metadata"].update(uid="2"), o["rules"][0].update(verbs=[])),
+        [
+            "rules[0].verbs: Required value: verbs must contain at least one value",
+            'metadata.uid: Invalid value: "2": field is immutable',
+        ],
     ),
     (
         "hpa: update validates spec",

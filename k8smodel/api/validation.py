@@ -40,10 +40,19 @@ What the model leaves out
   spread, tolerations, host aliases, DNS config, overhead, resize policy, ephemeral containers, sidecar
   (``restartPolicy: Always`` init containers) lifecycle rules, pod-level resources, OS-specific rules, sysctls,
   lifecycle hooks, and the feature-gated fields are not validated.
-- Service: IP family, ``clusterIPs`` list, external IPs, session affinity config, load balancer source ranges,
-  ``externalTrafficPolicy`` and health-check node port rules.
-- Node: only taints and ``podCIDR``-free spec shape; no status, resources or config source checks.
-- Event, Lease, EndpointSlice: object metadata plus the few fields listed in their functions.
+- Service: ``ValidateServiceClusterIPsRelatedFields`` (IP families, ``clusterIPs`` values), external IPs, session
+  affinity config, load balancer source ranges and class, ``allocateLoadBalancerNodePorts``,
+  ``externalTrafficPolicy``, ``internalTrafficPolicy``, ``trafficDistribution``, health-check node port rules and
+  the topology annotations. Headless means ``clusterIP: None`` (upstream reads ``clusterIPs``, which the registry
+  syncs from it); on update only ``validateUpgradeDowngradeClusterIPs``' "may not change once set" is modelled
+  (not the ``ipFamilyPolicy`` downgrade rule nor ``validateUpgradeDowngradeIPFamilies``).
+- Node: only taints (reported at ``metadata.taints``, as upstream does); no node-specific annotations, status,
+  resources, ``podCIDRs``, ``providerID`` or config source checks.
+- Event: ``legacyValidateEvent`` only, as for a ``v1`` request (no ``events.k8s.io/v1`` strict checks, no
+  ``series``), then the registry's generic metadata check; update is the meta update plus the same checks.
+- Lease: ``strategy`` and ``preferredHolder`` (behind the ``CoordinatedLeaderElection`` gate) are not checked.
+- EndpointSlice: object metadata and ``addressType`` only (no endpoints or ports).
+- HPA: metrics and behavior; RBAC: the extra ``invalid label selector.`` error of ``aggregationRule``.
 - Status updates (``/status`` subresource) are not validated separately.
 - ``ValidatePodUpdate``'s message ends with ``cmp.Diff(oldPod.Spec, mungedPodSpec)``; the model appends a short
   one-line-per-field diff of its own instead (the first line, up to the newline, is upstream's word for word).
@@ -54,8 +63,8 @@ What the model leaves out
   ``Invalid value: ...: has the wrong type`` error instead of the full list.
 - Services are named by ``NameIsDNS1035Label`` (upstream ``ValidateServiceName``), not DNS-1123.
 - ObjectMeta, apps and pod-spec rules were ported from the upstream sources read for this module; the Service,
-  Node, ConfigMap, HPA, RBAC, Lease, EndpointSlice and Event rules follow the same upstream functions but were
-  ported with less of their source re-read, so their rarer messages deserve a second look against upstream.
+  Node, ConfigMap, ServiceAccount, HPA, RBAC, Lease, EndpointSlice and Event rules were re-checked rule by rule
+  against the upstream functions named here (``pkg/apis/core/validation/events.go`` for Event).
 """
 
 from __future__ import annotations
@@ -1335,6 +1344,9 @@ def _validate_service_port(sp: Obj, require_name: bool, names: set[str], path: s
     elif protocol not in ("SCTP", "TCP", "UDP"):
         errs.append(not_supported(child(path, "protocol"), protocol, ["SCTP", "TCP", "UDP"]))
     errs += validate_port_num_or_name(sp.get("targetPort", 0), child(path, "targetPort"))
+    if sp.get("appProtocol") is not None:  # ValidateQualifiedName
+        app_protocol = _s(sp, "appProtocol")
+        errs += [invalid(child(path, "appProtocol"), app_protocol, m) for m in is_qualified_name(app_protocol)]
     return errs
 
 
@@ -1347,6 +1359,22 @@ def validate_service(svc: Obj) -> Errors:
     headless = _s(spec, "clusterIP") == "None"
     if not ports and not headless and kind != "ExternalName":
         errs.append(required("spec.ports"))
+    if kind in ("LoadBalancer", "NodePort") and headless:
+        errs.append(invalid("spec.clusterIPs[0]", "None", f"may not be set to 'None' for {kind} services"))
+    elif kind == "ExternalName":
+        # The strategy syncs clusterIPs from clusterIP, so a clusterIP counts here.
+        if _cluster_ips(spec):
+            errs.append(forbidden("spec.clusterIPs", "may not be set for ExternalName services"))
+        if _l(spec, "ipFamilies"):
+            errs.append(forbidden("spec.ipFamilies", "may not be set for ExternalName services"))
+        if spec.get("ipFamilyPolicy") is not None:
+            errs.append(forbidden("spec.ipFamilyPolicy", "may not be set for ExternalName services"))
+        # The value (a CNAME) may have a trailing dot to denote it as fully qualified.
+        cname = _s(spec, "externalName").removesuffix(".")
+        if cname:
+            errs += [invalid("spec.externalName", cname, m) for m in name_is_dns_subdomain(cname, False)]
+        else:
+            errs.append(required("spec.externalName"))
     names: set[str] = set()
     for i, sp in enumerate(ports):
         errs += _validate_service_port(sp, len(ports) > 1, names, index("spec.ports", i))
@@ -1382,12 +1410,41 @@ def validate_service(svc: Obj) -> Errors:
     return errs
 
 
-def validate_service_update(new: Obj, old: Obj) -> Errors:
-    """Upstream ``ValidateServiceUpdate``: ``spec.clusterIP`` is immutable once assigned (except ExternalName)."""
-    errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+def _cluster_ips(spec: Obj) -> list[Any]:
+    """``spec.clusterIPs`` as the registry's ``NormalizeClusterIPs`` leaves it: ``[clusterIP]`` when only the
+    singular field was given."""
+    ips = _l(spec, "clusterIPs")
+    if ips:
+        return ips
+    ip = _s(spec, "clusterIP")
+    return [ip] if ip else []
+
+
+def validate_upgrade_downgrade_cluster_ips(new: Obj, old: Obj) -> Errors:
+    """Upstream ``validateUpgradeDowngradeClusterIPs`` on the registry-normalized ``clusterIPs`` (a new object
+    without any cluster IP keeps the old ones, as ``patchAllocatedValues`` does; ``ipFamilyPolicy`` is left out)."""
     nspec, ospec = _m(new, "spec"), _m(old, "spec")
-    if _s(nspec, "type") != "ExternalName" and _s(ospec, "type") != "ExternalName" and _s(ospec, "clusterIP"):
-        errs += validate_immutable_field(_s(nspec, "clusterIP"), _s(ospec, "clusterIP"), "spec.clusterIP")
+    if _s(nspec, "type") == "ExternalName" or _s(ospec, "type") == "ExternalName":
+        return []
+    old_ips, new_ips = _cluster_ips(ospec), _cluster_ips(nspec)
+    if not new_ips:
+        new_ips = old_ips
+    if old_ips == ["None"] and new_ips == ["None"]:
+        return []
+    errs: Errors = []
+    if len(old_ips) == len(new_ips):
+        for i, ip in enumerate(old_ips):
+            if ip != new_ips[i]:
+                errs.append(invalid(index("spec.clusterIPs", i), new_ips, "may not change once set"))
+    elif old_ips and new_ips[0] != old_ips[0]:
+        errs.append(invalid("spec.clusterIPs[0]", new_ips, "may not change once set"))
+    return errs
+
+
+def validate_service_update(new: Obj, old: Obj) -> Errors:
+    """Upstream ``ValidateServiceUpdate``: a Service's cluster IPs may not change (except to/from ExternalName)."""
+    errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+    errs += validate_upgrade_downgrade_cluster_ips(new, old)
     return errs + [e for e in validate_service(new) if not e.field.startswith("metadata.")]
 
 
@@ -1427,11 +1484,25 @@ def validate_node_taints(taints: list[Any], path: str) -> Errors:
 
 
 def validate_node(node: Obj) -> Errors:
-    """Upstream ``ValidateNode`` (object meta and taints)."""
+    """Upstream ``ValidateNode`` (object meta and taints).
+
+    Upstream passes ``fldPath.Child("taints")`` with ``fldPath`` the ``metadata`` path, so ``spec.taints`` errors
+    are reported at ``metadata.taints[i]``; the model keeps that path.
+    """
     errs = validate_object_meta(_m(node, "metadata"), False, name_is_dns_subdomain)
     taints = _l(_m(node, "spec"), "taints")
     if taints:
-        errs += validate_node_taints(taints, "spec.taints")
+        errs += validate_node_taints(taints, "metadata.taints")
+    return errs
+
+
+def validate_node_update(new: Obj, old: Obj) -> Errors:
+    """Upstream ``ValidateNodeUpdate``: object meta update, then the new taints (no ``ValidateNode`` of the new
+    object); the ``podCIDRs``, ``providerID``, ``configSource`` and status rules are left out."""
+    errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+    taints = _l(_m(new, "spec"), "taints")
+    if taints:
+        errs += validate_node_taints(taints, "metadata.taints")
     return errs
 
 
@@ -1450,9 +1521,8 @@ def validate_config_map(cm: Obj) -> Errors:
         total += _byte_len(v) if isinstance(v, str) else 0
     for k, v in binary.items():
         errs += [invalid(key("binaryData", k), k, m) for m in is_config_map_key(k)]
-        if k in data:
-            errs.append(invalid(key("binaryData", k), k, "duplicate of key present in data"))
-        total += (len(v) * 3) // 4 if isinstance(v, str) else 0  # base64 text to bytes
+        if isinstance(v, str):  # base64 text to decoded bytes
+            total += (len(v) * 3) // 4 - (len(v) - len(v.rstrip("=")))
     if total > MAX_CONFIG_MAP_SIZE:
         errs.append(too_long("", "", MAX_CONFIG_MAP_SIZE))
     return errs
@@ -1471,28 +1541,65 @@ def validate_config_map_update(new: Obj, old: Obj) -> Errors:
     return errs + validate_config_map(new)
 
 
-def validate_event(ev: Obj) -> Errors:
-    """Upstream ``ValidateEventCreate`` (minimal): metadata, and ``involvedObject.namespace`` matches."""
-    errs = validate_object_meta(_m(ev, "metadata"), True, name_is_dns_subdomain)
+_EVENT_LENGTH_LIMITS = (("reportingInstance", 128), ("action", 128), ("reason", 128))
+
+
+def legacy_validate_event(ev: Obj) -> Errors:
+    """Upstream ``legacyValidateEvent`` (``pkg/apis/core/validation/events.go``)."""
+    errs: Errors = []
+    namespace = _s(_m(ev, "metadata"), "namespace")
     inv_ns = _s(_m(ev, "involvedObject"), "namespace")
-    if inv_ns and inv_ns != _s(_m(ev, "metadata"), "namespace"):
-        errs.append(invalid("involvedObject.namespace", inv_ns, "does not match event.namespace"))
+    mismatch = "does not match event.namespace"
+    if not ev.get("eventTime"):
+        # Make sure event.Namespace and the involvedObject.Namespace agree ("default" for old clients).
+        if (not inv_ns and namespace not in ("", "default")) or (inv_ns and namespace != inv_ns):
+            errs.append(invalid("involvedObject.namespace", inv_ns, mismatch))
+    else:
+        if not inv_ns and namespace not in ("default", "kube-system"):
+            errs.append(invalid("involvedObject.namespace", inv_ns, mismatch))
+        controller = _s(ev, "reportingController")
+        if not controller:
+            errs.append(required("reportingController"))
+        errs += [invalid("reportingController", controller, m) for m in is_qualified_name(controller)]
+        for name, limit in _EVENT_LENGTH_LIMITS:
+            value = _s(ev, name)
+            if not value:
+                errs.append(required(name))
+            if len(value) > limit:
+                errs.append(invalid(name, "", f"can have at most {limit} characters"))
+        if len(_s(ev, "message")) > 1024:
+            errs.append(invalid("message", "", "can have at most 1024 characters"))
+    errs += [invalid("namespace", namespace, m) for m in name_is_dns_subdomain(namespace, False)]
     return errs
+
+
+def validate_event(ev: Obj) -> Errors:
+    """Upstream ``ValidateEventCreate`` for a ``v1`` request: only ``legacyValidateEvent`` (the strict
+    ``events.k8s.io/v1`` checks are skipped for ``v1``). Object metadata is then checked by the generic registry
+    (``rest.BeforeCreate``: ``ValidateObjectMetaAccessor`` with ``ValidatePathSegmentName``), which runs only when
+    the event's own validation passed, and is reported as a separate error."""
+    errs = legacy_validate_event(ev)
+    if errs:
+        return errs
+    return validate_object_meta(_m(ev, "metadata"), True, is_valid_path_segment_name)
 
 
 # --- autoscaling, rbac, coordination, discovery ------------------------------------------------------------------
 
 
-def validate_hpa(hpa: Obj) -> Errors:
+def validate_hpa(hpa: Obj, min_replicas_lower_bound: int = 1) -> Errors:
     """Upstream ``ValidateHorizontalPodAutoscaler`` → ``validateHorizontalPodAutoscalerSpec`` and
     ``ValidateCrossVersionObjectReference`` (``pkg/apis/autoscaling/validation/validation.go``); metrics and
-    behavior are left out."""
+    behavior are left out. ``min_replicas_lower_bound`` is 1 (the ``HPAScaleToZero`` gate is off); 0 on an update
+    of an HPA whose ``minReplicas`` already is 0 (``ValidateHorizontalPodAutoscalerUpdate``)."""
     errs = validate_object_meta(_m(hpa, "metadata"), True, name_is_dns_subdomain)
     spec = _m(hpa, "spec")
     min_replicas = spec.get("minReplicas")
     max_replicas = _i(spec, "maxReplicas")
-    if min_replicas is not None and _i(spec, "minReplicas") < 1:
-        errs.append(invalid("spec.minReplicas", min_replicas, "must be greater than or equal to 1"))
+    if min_replicas is not None and _i(spec, "minReplicas") < min_replicas_lower_bound:
+        errs.append(
+            invalid("spec.minReplicas", min_replicas, f"must be greater than or equal to {min_replicas_lower_bound}")
+        )
     if max_replicas < 1:
         errs.append(invalid("spec.maxReplicas", max_replicas, "must be greater than 0"))
     if min_replicas is not None and max_replicas < _i(spec, "minReplicas"):
@@ -1540,10 +1647,22 @@ def validate_policy_rule(rule: Obj, namespaced: bool, path: str) -> Errors:
 
 
 def validate_role(role: Obj, namespaced: bool) -> Errors:
-    """Upstream ``ValidateRole`` / ``ValidateClusterRole`` (aggregation rules left out)."""
+    """Upstream ``ValidateRole`` / ``ValidateClusterRole`` (with ``aggregationRule``, but not its extra
+    ``invalid label selector.`` error when ``LabelSelectorAsSelector`` fails)."""
     errs = validate_object_meta(_m(role, "metadata"), namespaced, is_valid_path_segment_name)
     for i, rule in enumerate(_l(role, "rules")):
         errs += validate_policy_rule(rule, namespaced, index("rules", i))
+    if not namespaced and role.get("aggregationRule") is not None:
+        selectors = _l(_m(role, "aggregationRule"), "clusterRoleSelectors")
+        if not selectors:
+            errs.append(
+                required(
+                    "aggregationRule.clusterRoleSelectors",
+                    "at least one clusterRoleSelector required if aggregationRule is non-nil",
+                )
+            )
+        for i, selector in enumerate(selectors):
+            errs += validate_label_selector(selector, index("aggregationRule.clusterRoleSelectors", i))
     return errs
 
 
@@ -1613,16 +1732,27 @@ def validate_lease(lease: Obj) -> Errors:
     return errs
 
 
-def validate_endpoint_slice(eps: Obj) -> Errors:
+_ADDRESS_TYPES = ["FQDN", "IPv4", "IPv6"]
+_ADDRESS_TYPES_ON_UPDATE = ["FQDN", "IP", "IPv4", "IPv6"]  # with the deprecated "IP"
+
+
+def validate_endpoint_slice(eps: Obj, address_types: list[str] = _ADDRESS_TYPES) -> Errors:
     """Upstream ``ValidateEndpointSlice`` (``pkg/apis/discovery/validation/validation.go``): metadata and
     ``addressType``; endpoint addresses and ports are left out."""
     errs = validate_object_meta(_m(eps, "metadata"), True, name_is_dns_subdomain)
     address_type = _s(eps, "addressType")
     if not address_type:
         errs.append(required("addressType"))
-    elif address_type not in ("FQDN", "IPv4", "IPv6"):
-        errs.append(not_supported("addressType", address_type, ["FQDN", "IPv4", "IPv6"]))
+    elif address_type not in address_types:
+        errs.append(not_supported("addressType", address_type, address_types))
     return errs
+
+
+def validate_endpoint_slice_update(new: Obj, old: Obj) -> Errors:
+    """Upstream ``ValidateEndpointSliceUpdate``: the deprecated ``IP`` type is accepted, ``addressType`` is
+    immutable."""
+    errs = [e for e in validate_endpoint_slice(new, _ADDRESS_TYPES_ON_UPDATE) if not e.field.startswith("metadata.")]
+    return errs + validate_immutable_field(_s(new, "addressType"), _s(old, "addressType"), "addressType")
 
 
 # --- dispatch ----------------------------------------------------------------------------------------------------
@@ -1671,6 +1801,16 @@ def _update(new: Obj, old: Obj, kind: str) -> Errors:
         return validate_config_map_update(new, old)
     if kind in ("RoleBinding", "ClusterRoleBinding"):
         return validate_role_binding_update(new, old, kind == "RoleBinding")
+    if kind in ("Role", "ClusterRole"):
+        # ValidateRoleUpdate / ValidateClusterRoleUpdate: ValidateRole of the new object first, then the meta update.
+        return validate_role(new, kind == "Role") + meta_update
+    if kind == "Node":
+        return validate_node_update(new, old)
+    if kind == "EndpointSlice":
+        return meta_update + validate_endpoint_slice_update(new, old)
+    if kind == "HorizontalPodAutoscaler":
+        bound = 0 if _m(old, "spec").get("minReplicas") == 0 else 1
+        return meta_update + [e for e in validate_hpa(new, bound) if not e.field.startswith("metadata.")]
     # Every other kind: ValidateXUpdate is ValidateObjectMetaUpdate plus the create-time checks of the new object,
     # without re-checking the (unchangeable) name.
     create = _CREATE[kind](new)
