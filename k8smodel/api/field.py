@@ -218,17 +218,27 @@ def go_quote(text: str) -> str:
 
 def go_float(x: float) -> str:
     """Go's ``%v`` for a float64: shortest digits, exponent form below 1e-4 and from 1e21 on."""
+    return format_float_shortest(x, 21, ("NaN", "+Inf", "-Inf"))
+
+
+def format_float_shortest(x: float, exponent_from: int, special: tuple[str, str, str]) -> str:
+    """Go's shortest float formatting (``strconv.FormatFloat(x, 'g', -1, 64)`` and ``%v``, ``src/strconv/ftoa.go``).
+
+    The shortest digits that read back as ``x`` (Python's ``repr`` finds the same ones), in exponent form when
+    the decimal exponent is below -4 or at least ``exponent_from`` (21 for ``%v``, 6 for ``'g'``); ``special``
+    spells NaN, +Inf and -Inf.
+    """
     if math.isnan(x):
-        return "NaN"
+        return special[0]
     if math.isinf(x):
-        return "+Inf" if x > 0 else "-Inf"
+        return special[1] if x > 0 else special[2]
     if x == 0:
         return "-0" if math.copysign(1.0, x) < 0 else "0"
     sign, digits, exp = Decimal(repr(x)).normalize().as_tuple()
     text = "".join(map(str, digits))
     point = len(text) + int(exp)  # the decimal point sits after `point` digits
     minus = "-" if sign else ""
-    if point - 1 < -4 or point - 1 >= 21:
+    if point - 1 < -4 or point - 1 >= exponent_from:
         mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
         e = point - 1
         return f"{minus}{mantissa}e{'-' if e < 0 else '+'}{abs(e):02d}"

@@ -77,12 +77,13 @@ import math
 import os
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from k8smodel.api.field import format_float_shortest
 
 try:  # libyaml's C parser and emitter, about ten times faster than the pure-Python ones
     from yaml import CSafeDumper as _BaseDumper
@@ -184,32 +185,10 @@ def go_resolve(text: str) -> Any:
 
 
 def go_format_float(value: float) -> str:
-    """Go's ``strconv.FormatFloat(value, 'g', -1, 64)``, as go-yaml prints a float (``src/strconv/ftoa.go``).
-
-    The shortest digits that read back as ``value`` (Python's ``repr`` finds the same ones); exponent form when
-    the decimal exponent is below -4 or at least 6 (``eprec = 6`` for shortest output): ``0.5``, ``1e+06``,
-    ``1.2345675e+06``, ``1e-05``.
-    """
-    if math.isnan(value):
-        return ".nan"
-    if math.isinf(value):
-        return ".inf" if value > 0 else "-.inf"
-    if value == 0:
-        return "-0" if math.copysign(1, value) < 0 else "0"
-    sign, digit_tuple, exponent = Decimal(repr(value)).normalize().as_tuple()
-    digits = "".join(map(str, digit_tuple))
-    nd = len(digits)
-    dp = nd + int(exponent)  # where the decimal point falls among the digits
-    exp = dp - 1
-    out = "-" if sign else ""
-    if exp < -4 or exp >= 6:
-        mantissa = digits[0] + ("." + digits[1:] if nd > 1 else "")
-        return f"{out}{mantissa}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if dp <= 0:
-        return f"{out}0.{'0' * -dp}{digits}"
-    if dp >= nd:
-        return f"{out}{digits}{'0' * (dp - nd)}"
-    return f"{out}{digits[:dp]}.{digits[dp:]}"
+    """Go's ``strconv.FormatFloat(value, 'g', -1, 64)``, as go-yaml prints a float (``src/strconv/ftoa.go``):
+    exponent form when the decimal exponent is below -4 or at least 6: ``0.5``, ``1e+06``, ``1.2345675e+06``,
+    ``1e-05``."""
+    return format_float_shortest(value, 6, (".nan", ".inf", "-.inf"))
 
 
 class _Fail(Exception):
