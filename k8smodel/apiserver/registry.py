@@ -41,6 +41,7 @@ import orjson
 
 from k8smodel.api.errors import bad_request
 from k8smodel.api.kinds import Kind
+from k8smodel.api.resources import BEST_EFFORT, compute_pod_qos
 
 Obj = dict[str, Any]
 
@@ -99,52 +100,19 @@ def generate_name(base: str, rng: Any) -> str:
     return base + "".join(NAME_ALPHABET[rng.randrange(len(NAME_ALPHABET))] for _ in range(RANDOM_LENGTH))
 
 
-# --- Pod QoS (pkg/apis/core/helper/qos/qos.go) --------------------------------------------------------------------
-
-
-_MILLI: dict[str, int] = {}
-
-
-def _milli(value: Any) -> int:
-    """A quantity in thousandths (exact for cpu and memory), cached per spelling."""
-    text = str(value)
-    found = _MILLI.get(text)
-    if found is None:
-        from k8smodel.api.quantity import parse_quantity
-
-        try:
-            found = parse_quantity(text).milli_value()
-        except Exception:  # validation reports a bad quantity; QoS just ignores it
-            found = 0
-        if len(_MILLI) < 4096:
-            _MILLI[text] = found
-    return found
+# --- Pod QoS -------------------------------------------------------------------------------------------------------
 
 
 def pod_qos(pod: Obj) -> str:
-    """``ComputePodQOS``: ``Guaranteed`` (every container has cpu and memory limits equal to its requests),
-    ``BestEffort`` (no requests or limits at all) or ``Burstable``."""
-    spec = pod.get("spec") or {}
-    requests: dict[str, int] = {}
-    limits: dict[str, int] = {}
-    guaranteed = True
-    for container in [*(spec.get("initContainers") or ()), *(spec.get("containers") or ())]:
-        resources = container.get("resources") or {}
-        for name, value in (resources.get("requests") or {}).items():
-            if name in ("cpu", "memory") and (amount := _milli(value)) > 0:
-                requests[name] = requests.get(name, 0) + amount
-        seen = set()
-        for name, value in (resources.get("limits") or {}).items():
-            if name in ("cpu", "memory") and (amount := _milli(value)) > 0:
-                seen.add(name)
-                limits[name] = limits.get(name, 0) + amount
-        if seen != {"cpu", "memory"}:
-            guaranteed = False
-    if not requests and not limits:
-        return "BestEffort"
-    if guaranteed and requests == limits:
-        return "Guaranteed"
-    return "Burstable"
+    """``PrepareForCreate`` stores ``qos.ComputePodQOS`` in ``status.qosClass`` (``k8smodel.api.resources``).
+
+    This runs before validation; a quantity that does not parse is reported by validation, so here it is only
+    ignored (the class is then that of the Pod without resources).
+    """
+    try:
+        return compute_pod_qos(pod)
+    except (ValueError, TypeError, AttributeError):
+        return BEST_EFFORT
 
 
 # --- strategies ---------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import pandas as pd
 
 from k8smodel.api.kinds import UnknownKind, for_resource
 from k8smodel.api.quantity import QuantityError, parse_quantity
+from k8smodel.api.resources import qos_class
 from k8smodel.sim import EPOCH, format_age
 
 NONE = "<none>"
@@ -865,27 +866,12 @@ def _containers_section(w: _Writer, title: str, specs: list, statuses: list) -> 
                 w.write(3, f"{m.get('mountPath')} from {m.get('name')} ({'ro' if m.get('readOnly') else 'rw'})\n")
 
 
-def _qos_class(pod: Mapping[str, Any]) -> str:
-    """``qos.GetPodQOS`` (``pkg/apis/core/helper/qos``): Guaranteed, Burstable or BestEffort."""
-    containers = (_g(pod, "spec", "containers") or []) + (_g(pod, "spec", "initContainers") or [])
-    requests: dict[str, str] = {}
-    limits: dict[str, str] = {}
-    guaranteed = True
-    for c in containers:
-        req = {k: v for k, v in (_g(c, "resources", "requests") or {}).items() if k in ("cpu", "memory")}
-        lim = {k: v for k, v in (_g(c, "resources", "limits") or {}).items() if k in ("cpu", "memory")}
-        requests.update(req)
-        limits.update(lim)
-        if set(lim) != {"cpu", "memory"}:
-            guaranteed = False
-        for k, v in req.items():
-            if k in lim and _quantity(lim[k]) != _quantity(v):
-                guaranteed = False
-    if not requests and not limits:
+def _describe_qos(pod: Mapping[str, Any]) -> str:
+    """``qos.GetPodQOS`` as kubectl describe prints it; a malformed quantity shows as BestEffort, not a traceback."""
+    try:
+        return qos_class(pod)
+    except (ValueError, TypeError, AttributeError):
         return "BestEffort"
-    if guaranteed and set(limits) == {"cpu", "memory"}:
-        return "Guaranteed"
-    return "Burstable"
 
 
 def _describe_pod(pod: Mapping[str, Any], w: _Writer, now: float) -> None:
@@ -939,7 +925,7 @@ def _describe_pod(pod: Mapping[str, Any], w: _Writer, now: float) -> None:
         w.write(0, "Volumes:\n")
         for v in volumes:
             w.write(1, f"{v.get('name')}:\n")
-    w.write(0, f"QoS Class:\t{_qos_class(pod)}\n")
+    w.write(0, f"QoS Class:\t{_describe_qos(pod)}\n")
     selector = spec.get("nodeSelector")
     w.write(0, f"Node-Selectors:\t{format_labels(selector) if selector else NONE}\n")
     tolerations = spec.get("tolerations") or []
