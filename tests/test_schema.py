@@ -389,6 +389,16 @@ subjects: [{kind: Group, name: system:monitoring, apiGroup: rbac.authorization.k
 roleRef: {kind: ClusterRole, name: monitoring, apiGroup: rbac.authorization.k8s.io}
 """
 
+PRIORITYCLASS = """
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high-priority}
+value: 1000000
+globalDefault: false
+preemptionPolicy: PreemptLowerPriority
+description: "For the shop's checkout Pods."
+"""
+
 VALID = {
     "Deployment": DEPLOYMENT,
     "Pod": POD,
@@ -407,6 +417,7 @@ VALID = {
     "RoleBinding": ROLEBINDING,
     "ClusterRole": CLUSTERROLE,
     "ClusterRoleBinding": CLUSTERROLEBINDING,
+    "PriorityClass": PRIORITYCLASS,
 }
 
 

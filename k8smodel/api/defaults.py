@@ -16,6 +16,7 @@ Upstream sources, each cited again on the function that ports it:
 - ``pkg/apis/autoscaling/v2/defaults.go``: HorizontalPodAutoscaler.
 - ``pkg/apis/rbac/v1/defaults.go``: RoleBinding, ClusterRoleBinding.
 - ``pkg/apis/discovery/v1/defaults.go``: EndpointSlice.
+- ``pkg/apis/scheduling/v1/defaults.go``: PriorityClass.
 
 Kinds with no defaulting upstream: Event, ServiceAccount, Lease (``coordination.k8s.io/v1`` has no
 ``defaults.go``), Role, ClusterRole.
@@ -730,6 +731,16 @@ def set_defaults_endpoint_slice(endpoint_slice: dict) -> None:
             port["protocol"] = "TCP"
 
 
+PREEMPT_LOWER_PRIORITY = "PreemptLowerPriority"  # core/v1 PreemptLowerPriority
+
+
+def set_defaults_priority_class(priority_class: dict) -> None:
+    """Upstream ``SetDefaults_PriorityClass`` (``pkg/apis/scheduling/v1/defaults.go``): ``preemptionPolicy:
+    PreemptLowerPriority``."""
+    if _unset_pointer(priority_class, "preemptionPolicy"):
+        priority_class["preemptionPolicy"] = PREEMPT_LOWER_PRIORITY
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Dispatch
 # ---------------------------------------------------------------------------------------------------------------
@@ -746,6 +757,7 @@ DEFAULTERS: dict[tuple[str, str], Callable[[dict], None]] = {
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): set_defaults_role_binding,
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): set_defaults_role_binding,
     ("discovery.k8s.io/v1", "EndpointSlice"): set_defaults_endpoint_slice,
+    ("scheduling.k8s.io/v1", "PriorityClass"): set_defaults_priority_class,
 }
 """The defaulting function of each (apiVersion, kind). Kinds not listed have nothing defaulted."""
 
@@ -774,6 +786,7 @@ __all__ = [
     "DEFAULT_CLIENT_IP_SERVICE_AFFINITY_SECONDS",
     "DEFAULT_CPU_UTILIZATION",
     "DEFAULT_IMAGE_TAG",
+    "PREEMPT_LOWER_PRIORITY",
     "RBAC_GROUP",
     "ImageReferenceError",
     "apply_defaults",
@@ -789,6 +802,7 @@ __all__ = [
     "set_defaults_node",
     "set_defaults_pod",
     "set_defaults_pod_spec",
+    "set_defaults_priority_class",
     "set_defaults_probe",
     "set_defaults_replica_set",
     "set_defaults_role_binding",

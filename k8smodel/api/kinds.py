@@ -82,6 +82,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("RoleBinding", "rbac.authorization.k8s.io", "v1", "rolebindings", True),
     Kind("ClusterRole", "rbac.authorization.k8s.io", "v1", "clusterroles", False),
     Kind("ClusterRoleBinding", "rbac.authorization.k8s.io", "v1", "clusterrolebindings", False),
+    # pkg/registry/scheduling/priorityclass/storage/storage.go: cluster-scoped, no status, short name "pc".
+    Kind("PriorityClass", "scheduling.k8s.io", "v1", "priorityclasses", False, ("pc",)),
 )
 
 _BY_GVK = {(k.api_version, k.kind): k for k in KINDS}

@@ -21,6 +21,8 @@ Upstream sources (each function below names the one it ports):
   (``ValidateUpdate``: ``spec.selector`` is immutable in ``apps/v1``);
 - ``pkg/apis/core/validation/validation.go``: ``ValidatePodSpec`` and its helpers, ``ValidatePodUpdate``,
   ``ValidateService``, ``ValidateNamespace``, ``ValidateNode``, ``ValidateConfigMap``, ...;
+- ``pkg/apis/scheduling/validation/validation.go``: ``ValidatePriorityClass``, ``ValidatePriorityClassUpdate``,
+  with ``IsKnownSystemPriorityClass`` from ``pkg/apis/scheduling/v1/helpers.go``;
 - ``pkg/apis/autoscaling/validation/validation.go``, ``pkg/apis/rbac/validation/validation.go``,
   ``pkg/apis/coordination/validation/validation.go``, ``pkg/apis/discovery/validation/validation.go``;
 - ``staging/src/k8s.io/apimachinery/pkg/api/errors/errors.go``: ``NewInvalid`` (the message).
@@ -1202,6 +1204,11 @@ def validate_pod_spec(spec: Obj, path: str = "spec") -> Errors:
     for name in ("hostname", "subdomain"):
         if _s(spec, name):
             errs += validate_dns1123_label(_s(spec, name), child(path, name))
+    pcn = _s(spec, "priorityClassName")
+    if pcn:  # ValidatePriorityClassName: a DNS subdomain
+        errs += [invalid(child(path, "priorityClassName"), pcn, m) for m in name_is_dns_subdomain(pcn, False)]
+    if spec.get("preemptionPolicy") is not None:
+        errs += validate_preemption_policy(_s(spec, "preemptionPolicy"), child(path, "preemptionPolicy"))
     return errs
 
 
@@ -1755,6 +1762,77 @@ def validate_endpoint_slice_update(new: Obj, old: Obj) -> Errors:
     return errs + validate_immutable_field(_s(new, "addressType"), _s(old, "addressType"), "addressType")
 
 
+# --- scheduling.k8s.io: PriorityClass ---------------------------------------------------------------------------
+
+HIGHEST_USER_DEFINABLE_PRIORITY = 1_000_000_000  # pkg/apis/scheduling/types.go
+SYSTEM_CRITICAL_PRIORITY = 2 * HIGHEST_USER_DEFINABLE_PRIORITY
+SYSTEM_PRIORITY_CLASS_PREFIX = "system-"
+SYSTEM_PRIORITY_CLASSES: dict[str, tuple[int, bool]] = {
+    # name -> (value, globalDefault): pkg/apis/scheduling/v1/helpers.go systemPriorityClasses
+    "system-node-critical": (SYSTEM_CRITICAL_PRIORITY + 1000, False),
+    "system-cluster-critical": (SYSTEM_CRITICAL_PRIORITY, False),
+}
+PREEMPTION_POLICIES = ["PreemptLowerPriority", "Never"]
+
+
+def is_known_system_priority_class(name: str, value: int, global_default: bool) -> tuple[bool, str]:
+    """Upstream ``IsKnownSystemPriorityClass``: (ok, the error's text)."""
+    known = SYSTEM_PRIORITY_CLASSES.get(name)
+    if known is None:
+        return False, f"{name} is not a known system priority class"
+    if known[0] != value:
+        return False, f"value of {name} PriorityClass must be {known[0]}"
+    if known[1] != global_default:
+        return False, f"globalDefault of {name} PriorityClass must be {str(known[1]).lower()}"
+    return True, ""
+
+
+def validate_preemption_policy(policy: str, path: str) -> Errors:
+    """Upstream ``ValidatePreemptionPolicy``."""
+    if policy in PREEMPTION_POLICIES:
+        return []
+    if policy == "":
+        return [required(path)]
+    return [not_supported(path, policy, PREEMPTION_POLICIES)]
+
+
+def validate_priority_class(pc: Obj) -> Errors:
+    """Upstream ``ValidatePriorityClass``: a DNS subdomain name, cluster-scoped; the ``system-`` prefix is for the
+    two system classes only (with their exact value and globalDefault); a user class's ``value`` is at most one
+    billion; ``preemptionPolicy`` is ``PreemptLowerPriority`` or ``Never``."""
+    meta = _m(pc, "metadata")
+    errs = validate_object_meta(meta, False, name_is_dns_subdomain)
+    name = _s(meta, "name")
+    value = _i(pc, "value")
+    global_default = pc.get("globalDefault") is True
+    if name.startswith(SYSTEM_PRIORITY_CLASS_PREFIX):
+        ok, err = is_known_system_priority_class(name, value, global_default)
+        if not ok:
+            errs.append(
+                forbidden(
+                    "metadata.name",
+                    f"priority class names with '{SYSTEM_PRIORITY_CLASS_PREFIX}' prefix are reserved for system use "
+                    f"only. error: {err}",
+                )
+            )
+    elif value > HIGHEST_USER_DEFINABLE_PRIORITY:
+        errs.append(
+            forbidden("value", f"maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY}")
+        )
+    if pc.get("preemptionPolicy") is not None:
+        errs += validate_preemption_policy(_s(pc, "preemptionPolicy"), "preemptionPolicy")
+    return errs
+
+
+def validate_priority_class_update(new: Obj, old: Obj) -> Errors:
+    """Upstream ``ValidatePriorityClassUpdate``: ``value`` and ``preemptionPolicy`` never change."""
+    errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+    if _i(new, "value") != _i(old, "value"):
+        errs.append(forbidden("value", "may not be changed in an update."))
+    errs += validate_immutable_field(new.get("preemptionPolicy"), old.get("preemptionPolicy"), "preemptionPolicy")
+    return errs
+
+
 # --- dispatch ----------------------------------------------------------------------------------------------------
 
 
@@ -1783,6 +1861,7 @@ _CREATE: dict[str, Callable[[Obj], Errors]] = {
     "ClusterRoleBinding": lambda o: validate_role_binding(o, False),
     "Lease": validate_lease,
     "EndpointSlice": validate_endpoint_slice,
+    "PriorityClass": validate_priority_class,
 }
 
 
@@ -1808,6 +1887,8 @@ def _update(new: Obj, old: Obj, kind: str) -> Errors:
         return validate_node_update(new, old)
     if kind == "EndpointSlice":
         return meta_update + validate_endpoint_slice_update(new, old)
+    if kind == "PriorityClass":
+        return validate_priority_class_update(new, old)
     if kind == "HorizontalPodAutoscaler":
         bound = 0 if _m(old, "spec").get("minReplicas") == 0 else 1
         return meta_update + [e for e in validate_hpa(new, bound) if not e.field.startswith("metadata.")]

@@ -18,15 +18,26 @@ strategy's ``PrepareForCreate``/``PrepareForUpdate`` and ``Validate``, then the 
    tolerates the ``node.kubernetes.io/not-ready`` and ``node.kubernetes.io/unreachable`` NoExecute taints for
    300 s, unless it already says something about them. This is why a Pod on a failed node is evicted after
    five minutes.
-5. :func:`validate` — the kind's semantic validation (``k8smodel.api.validation``), with ``422 Invalid``.
+5. :func:`priority` — ``plugin/pkg/admission/priority/admission.go``: a new Pod's ``priorityClassName`` becomes
+   ``spec.priority`` and ``spec.preemptionPolicy`` (a Pod without one gets the ``globalDefault`` class, or priority
+   0 and ``PreemptLowerPriority``); an unknown class is refused (``pods "web" is forbidden: no PriorityClass with
+   name gold was found``), and so is a ``spec.priority`` the class does not give. A PriorityClass may be the
+   ``globalDefault`` only if no other is (``PriorityClass low is already marked as default. Only one default can
+   exist``). The system classes ``system-cluster-critical`` (2000000000) and ``system-node-critical``
+   (2000001000) cannot be deleted (upstream's PriorityClass REST storage refuses that; the model checks it here).
+6. :func:`validate` — the kind's semantic validation (``k8smodel.api.validation``), with ``422 Invalid``.
 
-What the model leaves out: the other default plugins (ServiceAccount, LimitRanger, ResourceQuota, Priority,
-PodSecurity, NodeRestriction, ...), admission webhooks and ``ValidatingAdmissionPolicy``; the lifecycle plugin's
-informer cache and its forced live lookups (the model reads the namespace from storage, always fresh).
+What the model leaves out: the other default plugins (ServiceAccount, LimitRanger, ResourceQuota, PodSecurity,
+NodeRestriction, ...), admission webhooks and ``ValidatingAdmissionPolicy``; the lifecycle plugin's informer cache
+and its forced live lookups (the model reads the namespace from storage, always fresh). The Priority plugin reads
+PriorityClasses through a watch on etcd (upstream: its informer), and runs in the mutating phase only: its
+PriorityClass checks (upstream's ``Validate``, which runs after the object's validation) are skipped for an object
+that validation will reject anyway, so the ``422`` still comes first.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -204,15 +215,204 @@ def default_toleration_seconds(req: Request) -> None:
     spec["tolerations"] = tolerations
 
 
+# --- Priority (plugin/pkg/admission/priority/admission.go) --------------------------------------------------------
+
+SYSTEM_CLUSTER_CRITICAL = "system-cluster-critical"
+SYSTEM_NODE_CRITICAL = "system-node-critical"
+SYSTEM_CRITICAL_PRIORITY = 2_000_000_000  # scheduling.SystemCriticalPriority, 2 * HighestUserDefinablePriority
+DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS = 0
+PREEMPT_LOWER_PRIORITY = "PreemptLowerPriority"
+_PRIORITY_CLASS_PREFIX = "/registry/priorityclasses/"
+
+
+def system_priority_classes() -> list[Obj]:
+    """The two system PriorityClasses the API server creates at start (``pkg/apis/scheduling/v1/helpers.go``
+    ``systemPriorityClasses``, stored by the ``scheduling/bootstrap-system-priority-classes`` post-start hook of
+    ``pkg/registry/scheduling/rest/storage_scheduling.go``)."""
+    return [
+        {
+            "apiVersion": "scheduling.k8s.io/v1",
+            "kind": "PriorityClass",
+            "metadata": {"name": SYSTEM_NODE_CRITICAL},
+            "value": SYSTEM_CRITICAL_PRIORITY + 1000,
+            "description": "Used for system critical pods that must not be moved from their current node.",
+        },
+        {
+            "apiVersion": "scheduling.k8s.io/v1",
+            "kind": "PriorityClass",
+            "metadata": {"name": SYSTEM_CLUSTER_CRITICAL},
+            "value": SYSTEM_CRITICAL_PRIORITY,
+            "description": (
+                "Used for system critical pods that must run in the cluster, but can be moved to another node if "
+                "necessary."
+            ),
+        },
+    ]
+
+
+class PriorityClassLister:
+    """The Priority plugin's PriorityClass lister: the classes in etcd, kept current by a watch (upstream the
+    plugin reads a shared informer's cache)."""
+
+    def __init__(self, store: Any) -> None:
+        from k8smodel.apiserver.registry import decode
+
+        self._decode = decode
+        self.classes: dict[str, Obj] = {}
+        current = store.range(_PRIORITY_CLASS_PREFIX)
+        for kv in current.kvs:
+            self._put(kv.key, decode(kv.value, kv.mod_revision))
+        self._watch = store.watch(_PRIORITY_CLASS_PREFIX, current.revision + 1, callback=self._on_events)
+
+    def _put(self, key: str, obj: Obj | None) -> None:
+        name = key[len(_PRIORITY_CLASS_PREFIX) :]
+        if obj is None:
+            self.classes.pop(name, None)
+        else:
+            self.classes[name] = obj
+
+    def _on_events(self, events: list[Any]) -> None:
+        for event in events:
+            kv = event.kv
+            self._put(kv.key, self._decode(kv.value, kv.mod_revision) if kv.version else None)
+
+    def get(self, name: str) -> Obj | None:
+        return self.classes.get(name)
+
+    def default_class(self) -> Obj | None:
+        """``getDefaultPriorityClass``: the ``globalDefault`` class; if a race left several, the lowest value."""
+        found: Obj | None = None
+        for pc in self.classes.values():
+            if pc.get("globalDefault") is True and (found is None or found.get("value", 0) > pc.get("value", 0)):
+                found = pc
+        return found
+
+    def default_priority(self) -> tuple[str, int, str | None]:
+        """``getDefaultPriority``: (class name, value, preemption policy) for a Pod that names no class."""
+        pc = self.default_class()
+        if pc is not None:
+            return pc["metadata"]["name"], pc.get("value", 0), pc.get("preemptionPolicy")
+        return "", DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS, PREEMPT_LOWER_PRIORITY
+
+
+_LISTERS: weakref.WeakKeyDictionary[Any, PriorityClassLister] = weakref.WeakKeyDictionary()
+
+
+def priority_class_lister(store: Any) -> PriorityClassLister:
+    """The lister of ``store`` (one per store, made on first use)."""
+    lister = _LISTERS.get(store)
+    if lister is None:
+        lister = _LISTERS[store] = PriorityClassLister(store)
+    return lister
+
+
+def _forbidden_name(req: Request) -> str:
+    """``extractResourceName``: the request's name, else the object's name or generateName, else ``Unknown``."""
+    if req.name:
+        return req.name
+    meta = (req.obj or {}).get("metadata") or {}
+    return meta.get("name") or meta.get("generateName") or "Unknown"
+
+
+def priority(req: Request, store: Any) -> None:
+    """The Priority plugin (``Admit`` for Pods, ``Validate`` for PriorityClasses; see the module docstring)."""
+    if req.subresource:
+        return
+    kind = req.kind
+    if kind.kind == "Pod" and kind.group == "":
+        if req.operation in (CREATE, UPDATE) and req.obj is not None:
+            _admit_pod(req, priority_class_lister(store))
+    elif kind.kind == "PriorityClass" and kind.group == "scheduling.k8s.io":
+        if req.operation == DELETE and req.name in (SYSTEM_CLUSTER_CRITICAL, SYSTEM_NODE_CRITICAL):
+            reason = "this is a system priority class and cannot be deleted"
+            raise errors.forbidden(kind.group_resource, req.name, reason)
+        if req.operation in (CREATE, UPDATE) and req.obj is not None:
+            _validate_priority_class(req, priority_class_lister(store))
+
+
+def _admit_pod(req: Request, lister: PriorityClassLister) -> None:
+    """``admitPod``: resolve ``priorityClassName`` on create; keep the stored priority on update."""
+    pod = req.obj
+    assert pod is not None
+    spec = pod.get("spec")
+    if not isinstance(spec, dict):
+        return  # validation reports it
+    if req.operation == UPDATE:
+        old_spec = (req.old or {}).get("spec") or {}
+        for name in ("priority", "preemptionPolicy"):
+            if spec.get(name) is None and old_spec.get(name) is not None:
+                spec[name] = old_spec[name]
+        return
+    name = spec.get("priorityClassName")
+    if not name:
+        pc_name, value, policy = lister.default_priority()
+        if pc_name:
+            spec["priorityClassName"] = pc_name
+    else:
+        pc = lister.get(name) if isinstance(name, str) else None
+        if pc is None:
+            raise errors.forbidden("pods", _forbidden_name(req), f"no PriorityClass with name {name} was found")
+        value, policy = pc.get("value", 0), pc.get("preemptionPolicy")
+    given = spec.get("priority")
+    if given is not None and given != value:
+        raise errors.forbidden(
+            "pods",
+            _forbidden_name(req),
+            f"the integer value of priority ({given}) must not be provided in pod spec; priority admission "
+            f"controller computed {value} from the given PriorityClass name",
+        )
+    spec["priority"] = value
+    if policy is not None:
+        given_policy = spec.get("preemptionPolicy")
+        if given_policy is not None and given_policy != policy:
+            raise errors.forbidden(
+                "pods",
+                _forbidden_name(req),
+                f"the string value of PreemptionPolicy ({given_policy}) must not be provided in pod spec; priority "
+                f"admission controller computed {policy} from the given PriorityClass name",
+            )
+        spec["preemptionPolicy"] = policy
+
+
+def _validate_priority_class(req: Request, lister: PriorityClassLister) -> None:
+    """``validatePriorityClass``: at most one ``globalDefault`` class."""
+    pc = req.obj
+    assert pc is not None
+    if pc.get("globalDefault") is not True:
+        return
+    global _validate
+    if _validate is None:
+        from k8smodel.api.validation import validate as validate_fn
+
+        _validate = validate_fn
+    if _validate(pc, req.old if req.operation == UPDATE else None):
+        return  # the object is invalid: its 422 comes first, as upstream's validating phase runs after validation
+    existing = lister.default_class()
+    if existing is None:
+        return
+    existing_name = existing["metadata"]["name"]
+    name = (pc.get("metadata") or {}).get("name", "")
+    if req.operation == CREATE or existing_name != name:
+        raise errors.forbidden(
+            req.kind.group_resource,
+            _forbidden_name(req),
+            f"PriorityClass {existing_name} is already marked as default. Only one default can exist",
+        )
+
+
 __all__ = [
     "CREATE",
     "DELETE",
     "IMMORTAL_NAMESPACES",
     "UPDATE",
+    "PriorityClassLister",
     "Request",
     "decode",
     "default",
     "default_toleration_seconds",
     "namespace_lifecycle",
+    "priority",
+    "priority_class_lister",
+    "system_priority_classes",
     "validate",
 ]

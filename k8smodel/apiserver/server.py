@@ -43,9 +43,9 @@ What the model leaves out
       ``ReturnDeletedObject``); ``bind`` returns the bound Pod (upstream a ``Status``).
     * Rejected requests may still have drawn a generated name from the random stream; uids are drawn only for
       objects that are stored (or dry-run).
-    * Subresources beyond ``status``, ``binding`` and a Namespace's ``finalize``; no ``scale``, ``eviction``,
-      ``log``, ``exec``. A write cannot change ``deletionTimestamp`` (the old one is kept, as upstream's
-      ``BeforeUpdate`` keeps a set one).
+    * Subresources beyond ``status``, ``binding``, ``eviction`` and a Namespace's ``finalize``; no ``scale``,
+      ``log``, ``exec``. There is no PodDisruptionBudget kind yet, so an eviction never gets ``429``. A write
+      cannot change ``deletionTimestamp`` (the old one is kept, as upstream's ``BeforeUpdate`` keeps a set one).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ from k8smodel.apiserver.registry import (
     parse_field_selector,
     strategy_for,
 )
-from k8smodel.apiserver.watch import APIWatch, WatchFanout
+from k8smodel.apiserver.watch import TRIGGERS, APIWatch, WatchFanout
 from k8smodel.etcd import Compare, Op, Store
 from k8smodel.sim import Simulation
 
@@ -202,6 +202,8 @@ class APIServer:
                 self._ensure(obj)
             for name in SYSTEM_NAMESPACES:
                 self._ensure({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            for obj in admission.system_priority_classes():  # the bootstrap-system-priority-classes hook
+                self._ensure(obj)
 
     def _now(self) -> str:
         """``sim.rfc3339()``, computed once per simulated instant."""
@@ -280,6 +282,7 @@ class APIServer:
     def admit(self, req: Request) -> None:
         """The mutating admission plugins, in upstream's order."""
         admission.namespace_lifecycle(req, self._get_namespace)
+        admission.priority(req, self.store)
         admission.default_toleration_seconds(req)
 
     def _get_namespace(self, name: str) -> Obj | None:
@@ -708,6 +711,10 @@ class APIServer:
 
     def _delete(self, req: Request) -> Obj:
         self._begin(req)
+        return self._delete_authorized(req)
+
+    def _delete_authorized(self, req: Request) -> Obj:
+        """The deletion itself, for a request already authorized (``delete`` above, or an eviction)."""
         kind = req.kind
         policy = req.extra["policy"]
         if policy is not None and policy not in PROPAGATION_POLICIES:
@@ -840,6 +847,51 @@ class APIServer:
         self._log_write(req, "delete", req.name, result.revision)
         return last
 
+    # ---- eviction -----------------------------------------------------------------------------------------
+
+    def evict(
+        self,
+        name: str,
+        namespace: str | None = None,
+        *,
+        grace_period_seconds: int | None = None,
+        preconditions: Mapping[str, str] | None = None,
+        user: Credentials = ADMIN,
+        dry_run: bool = False,
+    ) -> Obj:
+        """``POST pods/<name>/eviction`` (``EvictionREST.Create``, ``pkg/registry/core/pod/storage/eviction.go``):
+        a graceful deletion of the Pod that honours the eviction's ``DeleteOptions`` (``grace_period_seconds``,
+        ``preconditions``); returns ``Status`` ``Success`` (HTTP 201).
+
+        The request is authorized as ``create`` on ``pods/eviction``: a user who may evict need not be allowed to
+        delete. A Pod that is not running (``Pending``, ``Succeeded``, ``Failed``) or already being deleted is
+        deleted without any disruption check (``canIgnorePDB``); a Pending Pod with a resourceVersion precondition
+        taken from the read, as upstream (``shouldEnforceResourceVersion``). The model has no
+        PodDisruptionBudget kind yet, so every other Pod is deleted as a Pod without a PDB is; the ``429 Too Many
+        Requests`` (``Cannot evict pod as it would violate the pod's disruption budget.``) comes with PDBs.
+        """
+        pods = for_kind("Pod")
+        req = Request("create", pods, namespace or "default", name, "eviction", user)
+        req.dry_run = dry_run
+        req.extra = {"grace": grace_period_seconds, "policy": None, "pre": dict(preconditions or {})}
+        return self._logged(req, self._evict)
+
+    def _evict(self, req: Request) -> Obj:
+        self._begin(req)
+        kv = self.store.get(req.kind.key(req.name, req.namespace))
+        if kv is None:
+            raise errors.not_found("pods", req.name)
+        pod = decode(kv.value, kv.mod_revision)
+        phase = (pod.get("status") or {}).get("phase")
+        deleting = bool(pod["metadata"].get("deletionTimestamp"))
+        can_ignore_pdb = phase in ("Succeeded", "Failed", "Pending") or deleting
+        enforce_rv = phase not in ("Succeeded", "Failed") and not deleting
+        if can_ignore_pdb and enforce_rv and not req.extra["pre"].get("resourceVersion"):
+            req.extra["pre"] = {**req.extra["pre"], "resourceVersion": pod["metadata"]["resourceVersion"]}
+        # No PodDisruptionBudget kind in the model: the disruption check always passes (see the docstring).
+        self._delete_authorized(req)
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+
     # ---- binding -----------------------------------------------------------------------------------------
 
     def bind(
@@ -925,8 +977,16 @@ class APIServer:
     def _watch(self, req: Request) -> APIWatch:
         self._begin(req)
         matches = self._matcher(req.kind, req.extra["ls"], req.extra["fs"])
+        group = req.kind.prefix()
+        trigger = None
+        if group in TRIGGERS and req.extra["fs"]:
+            field = TRIGGERS[group][0]
+            trigger = next(
+                (r.value for r in parse_field_selector(req.extra["fs"]) if r.field == field and r.operator == "="),
+                None,
+            )
         return self.fanout.add(
-            req.kind.prefix(), req.kind.prefix(req.namespace or None), req.extra["rv"], matches, req.extra["cb"]
+            group, req.kind.prefix(req.namespace or None), req.extra["rv"], matches, req.extra["cb"], trigger
         )
 
     def lister_watcher(

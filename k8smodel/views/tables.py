@@ -4,8 +4,8 @@
 ``pkg/printers/internalversion/printers.go`` (``AddHandlers`` for the column definitions, ``printPod``,
 ``printNode``, ``printDeployment``, ``printReplicaSet``, ``printService``, ``printNamespace``,
 ``printEndpointSlice``, ``printHorizontalPodAutoscaler`` with ``formatHPAMetrics``, ``printLease``, ``printEvent``,
-``printConfigMap``, ``printServiceAccount``, ``printRoleBinding``, ``printClusterRoleBinding``). Roles and
-ClusterRoles have no printer there: the server's default table convertor
+``printConfigMap``, ``printServiceAccount``, ``printRoleBinding``, ``printClusterRoleBinding``,
+``printPriorityClass``). Roles and ClusterRoles have no printer there: the server's default table convertor
 (``staging/src/k8s.io/apiserver/pkg/registry/rest/table.go``) prints ``NAME`` and ``CREATED AT``.
 Headers are upper-cased as kubectl prints them; integer cells stay integers. Rows come in the order given (the
 API server lists in etcd key order, namespace then name).
@@ -490,6 +490,17 @@ def _lease(obj: Mapping[str, Any], now: float, wide: bool) -> list[Any]:
     return [obj["metadata"].get("name", ""), _g(obj, "spec", "holderIdentity", default=""), _age(obj, now)]
 
 
+def _priority_class(obj: Mapping[str, Any], now: float, wide: bool) -> list[Any]:
+    """``printPriorityClass``: the value, whether it is the global default, and the preemption policy."""
+    return [
+        obj["metadata"].get("name", ""),
+        obj.get("value", 0),
+        bool(obj.get("globalDefault")),
+        _age(obj, now),
+        obj.get("preemptionPolicy") or "",
+    ]
+
+
 def _event(obj: Mapping[str, Any], now: float, wide: bool) -> list[Any]:
     first = _since(obj.get("firstTimestamp"), now)
     if parse_time(obj.get("firstTimestamp")) is None:
@@ -596,6 +607,7 @@ _PRINTERS: dict[str, tuple[list[str], list[str], Any]] = {
     "ClusterRoleBinding": (["NAME", "ROLE", _AGE], ["USERS", "GROUPS", "SERVICEACCOUNTS"], _binding),
     "Role": (["NAME", "CREATED AT"], [], _created_at),
     "ClusterRole": (["NAME", "CREATED AT"], [], _created_at),
+    "PriorityClass": (["NAME", "VALUE", "GLOBAL-DEFAULT", _AGE, "PREEMPTIONPOLICY"], [], _priority_class),
 }
 _EVENT_WIDE = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
 
