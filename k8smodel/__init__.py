@@ -5,8 +5,9 @@ in JupyterLab, in the rendered book and under nbval from the same stored output.
 """
 
 from k8smodel.api.intstr import IntOrString, scaled_value_from_int_or_percent
-from k8smodel.cluster import ApplyError, Cluster
+from k8smodel.cluster import ApplyError, Cluster, DrainError, NodeError
 from k8smodel.controllers.deployment_util import resolve_fenceposts, rollout_bounds
+from k8smodel.kubelet.config import NodeConfig
 from k8smodel.views import render as _render
 
 __version__ = "0.1.0"
@@ -16,7 +17,10 @@ _render.install()
 __all__ = [
     "ApplyError",
     "Cluster",
+    "DrainError",
     "IntOrString",
+    "NodeConfig",
+    "NodeError",
     "__version__",
     "resolve_fenceposts",
     "rollout_bounds",
