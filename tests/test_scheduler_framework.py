@@ -394,6 +394,10 @@ def test_explanation_frame_heatmap_and_annotations() -> None:
     assert summary.loc["c", "filter"] == "node(s) were unschedulable" and bool(summary.loc["b", "selected"])
     fig = e.heatmap()
     assert fig.data[0].type == "heatmap" and "★ b" in list(fig.data[0].y)
+    row_c = list(fig.data[0].y).index("c")  # a filtered-out row: no cell text, the reason on hover and once as a note
+    assert set(fig.data[0].text[row_c]) == {""}
+    assert set(fig.data[0].customdata[row_c]) == {"NodeUnschedulable: node(s) were unschedulable"}
+    assert [a.text for a in fig.layout.annotations] == ["filtered out by NodeUnschedulable: node(s) were unschedulable"]
     ann = e.annotations()
     assert ann["kube-scheduler-simulator.sigs.k8s.io/selected-node"] == "b"
     final = json.loads(ann["kube-scheduler-simulator.sigs.k8s.io/finalscore-result"])

@@ -269,7 +269,10 @@ class PodInfo:
 
     Resources are ``PodInfo.CalculateResource``: ``requests`` (canonical ints; cpu in millicores) and the non-zero
     cpu/memory used for scoring. ``lsid`` is the Pod's label-set id in the cache that made it (or -1). The
-    ``requests`` and ``scalars`` dicts may be shared between Pods of one shape: never modify them.
+    ``requests`` and ``scalars`` dicts may be shared between Pods of one shape: never modify them. Resources and
+    label sets are memoized by the identity of the Pod's ``spec.containers`` and ``metadata`` objects, so a Pod
+    dict must not be edited in place and scheduled again (objects from the API server are fresh dicts; a what-if
+    Pod should be built anew, as upstream builds a new PodInfo from each object).
     """
 
     __slots__ = (

@@ -233,33 +233,44 @@ class Explanation:
         cols = [*plugins, "total"] if value == "weighted" else plugins
         nodes = self.nodes
         z: list[list[float | None]] = []
-        text: list[list[str]] = []
-        for n in nodes:
+        text: list[list[str]] = []  # shown in the cells: the scores only
+        hover: list[list[str]] = []  # shown on hover: the score, or why the Node was filtered out
+        rejected: list[tuple[str, str]] = []
+        labels = [f"★ {n}" if n == self.selected_node else n for n in nodes]
+        for n, label in zip(nodes, labels, strict=True):
             zr: list[float | None] = []
             tr: list[str] = []
+            hr: list[str] = []
             verdict = self.verdict(n)
+            why = f"{self.rejected_by(n)}: {verdict}" if verdict != PASSED else ""
+            if why:
+                rejected.append((label, why))
             for c in cols:
                 v = self.total.get(n) if c == "total" else table.get(n, {}).get(c)
                 zr.append(None if v is None else float(v))
-                if verdict != PASSED:
-                    tr.append(f"{self.rejected_by(n)}: {verdict}")
-                else:
-                    tr.append("" if v is None else str(v))
+                tr.append("" if v is None or why else str(v))
+                hr.append(why or ("" if v is None else str(v)))
             z.append(zr)
             text.append(tr)
-        labels = [f"★ {n}" if n == self.selected_node else n for n in nodes]
+            hover.append(hr)
         fig = go.Figure(
             go.Heatmap(
                 z=z,
                 x=cols,
                 y=labels,
                 text=text,
+                customdata=hover,
                 texttemplate="%{text}",
-                hovertemplate="node %{y}<br>%{x}: %{text}<extra></extra>",
+                textfont={"size": 12},
+                hovertemplate="node %{y}<br>%{x}: %{customdata}<extra></extra>",
                 colorscale="Blues",
                 colorbar={"title": value},
             )
         )
+        for label, why in rejected:  # one note per filtered-out row, across its blank cells
+            fig.add_annotation(
+                x=0, xref="paper", xanchor="left", y=label, yref="y", text=f"filtered out by {why}", showarrow=False
+            )
         fig.update_layout(
             title=title or f"Scheduling {self.pod} ({value} scores) → {self.selected_node or 'unschedulable'}",
             yaxis={"autorange": "reversed"},
