@@ -37,11 +37,14 @@ Time
 
 What the model leaves out:
 
-* kubectl's three-way strategic merge (with the ``last-applied-configuration`` annotation) and server-side apply:
-  an apply here replaces the object's ``metadata.labels``, ``metadata.annotations`` and ``spec`` (or, for kinds
-  without a spec, its top-level content) with the manifest's, keeping what the server set (uid,
-  resourceVersion, generation, creationTimestamp, status). Fields a controller added to ``spec`` are therefore
-  overwritten, as ``kubectl replace`` would.
+* kubectl's *strategic* merge and server-side apply. Like kubectl's client-side apply, the model stores the
+  manifest in the ``kubectl.kubernetes.io/last-applied-configuration`` annotation and computes a three-way patch
+  (``CreateThreeWayMergePatch`` in ``staging/src/k8s.io/apimachinery/pkg/util/strategicpatch/patch.go``): what the
+  manifest changes against the live object, plus the deletion of what the last applied manifest had and this one
+  has not; fields nobody applied (``spec.nodeName`` set by the scheduler, defaults, a controller's additions) are
+  kept. Lists are replaced as a whole, as in a JSON merge patch, where the strategic patch merges lists with a
+  merge key (containers by name, ...); the server's defaulting then fills the replaced list again, so the result
+  differs only when another client edited a list entry that the manifest also lists.
 * Atomicity: kubectl applies documents one by one and leaves the earlier ones applied when a later one fails. The
   model first checks every document (parsing, then a server-side dry run of each, in order) and changes nothing
   unless all of them would succeed, so a bad manifest never leaves the cluster half-applied.
@@ -59,6 +62,7 @@ What the model leaves out:
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -73,6 +77,7 @@ from k8smodel.api.errors import StatusError
 from k8smodel.api.kinds import Kind, UnknownKind, for_kind, for_resource, kind_of
 from k8smodel.api.manifest import ManifestError, dump_json, dump_yaml, load_manifests
 from k8smodel.apiserver import ADMIN, APIServer, UserInfo, admission
+from k8smodel.apiserver.server import merge_patch
 from k8smodel.client import Informer
 from k8smodel.controllers.nodeipam import DEFAULT_CLUSTER_CIDR, NodeIPAMController
 from k8smodel.controllers.nodelifecycle import NODE_LEASE_NAMESPACE, NodeLifecycleController
@@ -329,12 +334,13 @@ class Cluster:
                 except StatusError as err:
                     if err.code != 404:
                         raise
+            doc = _with_last_applied(doc)
             if live is None:
                 stored = self.api.create(doc, namespace=ns, user=self.user, dry_run=dry_run, from_manifest=True)
                 change = "created"
             else:
                 verb = "applying patch"
-                desired = _merge_for_apply(live, doc)
+                desired = _apply_patch(live, doc)
                 stored = self.api.update(desired, namespace=ns, user=self.user, dry_run=dry_run, from_manifest=True)
                 change = "unchanged" if _same_content(live, stored) else "configured"
         except UnknownKind as err:
@@ -599,25 +605,66 @@ def _is_missing_planned_namespace(err: StatusError, planned: set) -> bool:
     return details.get("kind") == "namespaces" and details.get("name") in planned
 
 
-_SERVER_META = ("uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
-                "deletionGracePeriodSeconds", "ownerReferences", "finalizers", "managedFields")  # fmt: skip
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
-def _merge_for_apply(live: dict, manifest: dict) -> dict:
-    """The object an apply writes: the manifest's content over the live object's server-set fields."""
-    desired = {k: v for k, v in manifest.items() if k != "status"}
-    meta = dict(manifest.get("metadata") or {})
-    live_meta = live.get("metadata") or {}
-    for key in _SERVER_META:
-        if key in live_meta and key not in meta:
-            meta[key] = live_meta[key]
-    meta.setdefault("namespace", live_meta.get("namespace"))
-    if meta.get("namespace") is None:
-        meta.pop("namespace")
-    desired["metadata"] = meta
-    if "status" in live:
-        desired["status"] = live["status"]
-    return desired
+def _go_json(obj: Any) -> str:
+    """``json.Marshal`` of an unstructured object: keys sorted, no spaces, ``<``, ``>`` and ``&`` escaped."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _with_last_applied(doc: dict) -> dict:
+    """The manifest with the ``last-applied-configuration`` annotation kubectl adds (``GetModifiedConfiguration``
+    in ``staging/src/k8s.io/kubectl/pkg/util/apply.go``): the manifest itself, without that annotation, as JSON
+    with a final newline."""
+    meta = doc.get("metadata")
+    if not isinstance(meta, Mapping):
+        return doc
+    annotations = meta.get("annotations")
+    annotations = dict(annotations) if isinstance(annotations, Mapping) else {}
+    annotations.pop(LAST_APPLIED, None)
+    clean_meta = {k: v for k, v in meta.items() if k != "annotations"}
+    if annotations:
+        clean_meta["annotations"] = annotations
+    try:
+        applied = _go_json({**doc, "metadata": clean_meta}) + "\n"
+    except (TypeError, ValueError):
+        return doc  # not JSON (a value YAML typed oddly): the API server's decoding will refuse the document
+    return {**doc, "metadata": {**clean_meta, "annotations": {**annotations, LAST_APPLIED: applied}}}
+
+
+def _three_way_patch(original: Mapping, modified: Mapping, current: Mapping) -> dict:
+    """``CreateThreeWayMergePatch`` with JSON-merge-patch semantics: set what ``modified`` has and ``current`` has
+    not (or has otherwise), recursing into objects; delete (``None``) what ``original`` had and ``modified`` has not."""
+    patch: dict = {}
+    for key, value in modified.items():
+        cur = current.get(key)
+        if isinstance(value, Mapping) and isinstance(cur, Mapping):
+            before = original.get(key)
+            sub = _three_way_patch(before if isinstance(before, Mapping) else {}, value, cur)
+            if sub:
+                patch[key] = sub
+        elif key not in current or cur != value:
+            patch[key] = value
+    for key in original:
+        if key not in modified and key in current:
+            patch[key] = None
+    return patch
+
+
+def _apply_patch(live: dict, manifest: dict) -> dict:
+    """The object ``kubectl apply`` makes of ``live``: the three-way patch between the last applied manifest (from
+    ``live``'s annotation), ``manifest`` and ``live``, applied to ``live``."""
+    try:
+        original = json.loads(((live.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED) or "{}")
+    except ValueError:
+        original = {}
+    modified = {k: v for k, v in manifest.items() if k != "status"}
+    current = {k: v for k, v in live.items() if k != "status"}
+    patch = _three_way_patch(original if isinstance(original, Mapping) else {}, modified, current)
+    patch.pop("status", None)
+    return merge_patch(live, patch)
 
 
 def _same_content(before: dict, after: dict) -> bool:

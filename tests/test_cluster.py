@@ -1,5 +1,7 @@
 """Cluster: kubectl's verbs over the API server, and the promise that bad input changes nothing."""
 
+import json
+
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -198,3 +200,61 @@ def test_arbitrary_text_never_escapes_as_tracebacks(text):
         cluster.apply(text)
     except ApplyError:
         assert cluster.etcd.revision == before
+
+
+# --- kubectl apply's three-way merge (strategicpatch.CreateThreeWayMergePatch, with JSON-merge-patch lists) -------
+
+POD_APPLY = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  labels: {app: web, tier: front}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.26
+"""
+
+
+def test_apply_records_the_manifest_in_last_applied_configuration():
+    c = Cluster(seed=0)
+    c.apply(POD_APPLY)
+    pod = c.api.get("pods", "web", "default")
+    recorded = pod["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"]
+    assert recorded.endswith("\n")
+    assert json.loads(recorded) == yaml.safe_load(POD_APPLY)
+    assert recorded.startswith('{"apiVersion":"v1","kind":"Pod","metadata":{"labels":{"app":"web","tier":"front"}')
+
+
+def test_reapplying_a_bound_pod_keeps_what_others_set():
+    """The scheduler's spec.nodeName and a label another client added survive an apply that does not mention them;
+    the same manifest again is "unchanged" (upstream: kubectl apply on a running Pod)."""
+    c = Cluster(seed=0)
+    c.apply(POD_APPLY)
+    c.api.bind("web", "default", "node-1")
+    c.api.patch("pods", "web", "default", {"metadata": {"labels": {"owner": "ops"}}})
+    assert str(c.apply(POD_APPLY)) == "pod/web unchanged"
+    result = c.apply(POD_APPLY.replace("nginx:1.26", "nginx:1.27"))
+    assert str(result) == "pod/web configured"
+    pod = c.api.get("pods", "web", "default")
+    assert pod["spec"]["nodeName"] == "node-1"
+    assert pod["spec"]["containers"][0]["image"] == "nginx:1.27"
+    assert pod["metadata"]["labels"] == {"app": "web", "tier": "front", "owner": "ops"}
+
+
+def test_apply_deletes_what_the_last_manifest_had_and_this_one_has_not():
+    c = Cluster(seed=0)
+    c.apply(POD_APPLY)
+    c.api.patch("pods", "web", "default", {"metadata": {"labels": {"owner": "ops"}}})
+    c.apply(POD_APPLY.replace(", tier: front", ""))
+    assert c.api.get("pods", "web", "default")["metadata"]["labels"] == {"app": "web", "owner": "ops"}
+
+
+def test_apply_of_a_forbidden_pod_change_is_refused_and_changes_nothing():
+    c = Cluster(seed=0)
+    c.apply(POD_APPLY)
+    before = c.etcd.revision
+    with pytest.raises(ApplyError, match="Forbidden: pod updates may not change fields other than"):
+        c.apply(POD_APPLY.replace("    image: nginx:1.26\n", "    image: nginx:1.26\n    workingDir: /srv\n"))
+    assert c.etcd.revision == before
