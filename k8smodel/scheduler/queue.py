@@ -217,7 +217,7 @@ def node_scheduling_properties_change(new: Obj, old: Obj) -> list[ClusterEvent]:
     """``NodeSchedulingPropertiesChange``: the ``Node/UpdateNodeXYZ`` events an update of a Node makes.
 
     A Node that becomes schedulable again (``spec.unschedulable`` cleared) counts as ``UpdateNodeTaint``, as
-    upstream's TODO says.
+    upstream does (its code comment calls this a stopgap until the event gets a name of its own).
     """
     events = []
     new_spec, old_spec = new.get("spec") or {}, old.get("spec") or {}
