@@ -258,3 +258,12 @@ def test_apply_of_a_forbidden_pod_change_is_refused_and_changes_nothing():
     with pytest.raises(ApplyError, match="Forbidden: pod updates may not change fields other than"):
         c.apply(POD_APPLY.replace("    image: nginx:1.26\n", "    image: nginx:1.26\n    workingDir: /srv\n"))
     assert c.etcd.revision == before
+
+
+def test_describe_skips_the_last_applied_annotation():
+    """kubectl describe's ``skipAnnotations``: the applied manifest is not printed back."""
+    c = Cluster(seed=0)
+    c.apply(POD_APPLY.replace("  name: web\n", "  name: web\n  annotations: {team: shop}\n"))
+    text = str(c.describe("pods", "web"))
+    assert "last-applied-configuration" not in text
+    assert "Annotations:      team: shop" in text

@@ -736,8 +736,14 @@ class _Writer:
         return "".join(self.done)
 
 
+_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
 def _multiline(w: _Writer, title: str, values: Mapping[str, str] | None, sep: str, indent: str = "") -> None:
-    """``printLabelsMultiline`` / ``printAnnotationsMultiline``: sorted, one per line, ``<none>`` when empty."""
+    """``printLabelsMultiline`` / ``printAnnotationsMultiline``: sorted, one per line, ``<none>`` when empty.
+    Annotations skip kubectl's ``last-applied-configuration`` (``skipAnnotations`` in kubectl's ``describe.go``)."""
+    if title == "Annotations" and values and _LAST_APPLIED in values:
+        values = {k: v for k, v in values.items() if k != _LAST_APPLIED}
     w.write(0, f"{indent}{title}:\t")
     if not values:
         w.write(0, f"{NONE}\n")
