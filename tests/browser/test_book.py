@@ -103,7 +103,9 @@ def test_page_loads_offline_and_draws_everything(open_page, page_path, artifacts
         figure = figures.nth(i)
         figure.scroll_into_view_if_needed()
         figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15_000)
-        assert figure.locator("g.trace").count() > 0, f"{page_path}: figure {i} drew no trace"
+        # scatter, bar, ... traces are g.trace groups; a heatmap is a g.hm group holding the image it painted
+        drawn = figure.locator("g.trace, g.hm image")
+        assert drawn.count() > 0, f"{page_path}: figure {i} drew no trace"
 
     views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
     for i in range(views.count()):
