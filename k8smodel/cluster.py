@@ -801,7 +801,7 @@ class _Drainer:
         errors: dict[str, list[str]] = {}
         for pod in items:
             status: tuple[bool, str, str] = (True, "Okay", "")
-            for f in filters:  # only the last filter's status counts (upstream's TODO about dropped warnings)
+            for f in filters:  # only the last filter's status counts (upstream notes the dropped warnings)
                 status = f(pod)
                 if not status[0]:
                     break
