@@ -523,6 +523,19 @@ def _names(names: list[str]) -> str:
     return "[" + " ".join(names) + "]"
 
 
+def _condition_from_lists(kind: str, reason: str, unknown: list[str], label: str, others: list[str]) -> Obj:
+    """The tail that ``GenerateContainersReadyCondition`` and ``GeneratePodInitializedCondition`` share: ``True``,
+    or ``False`` with ``reason`` and a message naming the containers with unknown and with ``label`` status."""
+    messages = []
+    if unknown:
+        messages.append(f"containers with unknown status: {_names(unknown)}")
+    if others:
+        messages.append(f"containers with {label} status: {_names(others)}")
+    if messages:
+        return {"type": kind, "status": "False", "reason": reason, "message": ", ".join(messages)}
+    return {"type": kind, "status": "True"}
+
+
 def pod_initialized_condition(spec: Mapping[str, Any], statuses: list[Obj], phase: str) -> Obj:
     """``GeneratePodInitializedCondition``."""
     inits = spec.get("initContainers") or []
@@ -546,19 +559,7 @@ def pod_initialized_condition(spec: Mapping[str, Any], statuses: list[Obj], phas
         return {"type": "Initialized", "status": "True", "reason": "PodCompleted"}
     if has_any_regular_container_started(spec, statuses):
         return {"type": "Initialized", "status": "True"}
-    messages = []
-    if unknown:
-        messages.append(f"containers with unknown status: {_names(unknown)}")
-    if incomplete:
-        messages.append(f"containers with incomplete status: {_names(incomplete)}")
-    if messages:
-        return {
-            "type": "Initialized",
-            "status": "False",
-            "reason": "ContainersNotInitialized",
-            "message": ", ".join(messages),
-        }
-    return {"type": "Initialized", "status": "True"}
+    return _condition_from_lists("Initialized", "ContainersNotInitialized", unknown, "incomplete", incomplete)
 
 
 def containers_ready_condition(spec: Mapping[str, Any], statuses: list[Obj], phase: str) -> Obj:
@@ -577,19 +578,7 @@ def containers_ready_condition(spec: Mapping[str, Any], statuses: list[Obj], pha
             "status": "False",
             "reason": "PodCompleted" if phase == SUCCEEDED else "PodFailed",
         }
-    messages = []
-    if unknown:
-        messages.append(f"containers with unknown status: {_names(unknown)}")
-    if unready:
-        messages.append(f"containers with unready status: {_names(unready)}")
-    if messages:
-        return {
-            "type": "ContainersReady",
-            "status": "False",
-            "reason": "ContainersNotReady",
-            "message": ", ".join(messages),
-        }
-    return {"type": "ContainersReady", "status": "True"}
+    return _condition_from_lists("ContainersReady", "ContainersNotReady", unknown, "unready", unready)
 
 
 def pod_ready_condition(spec: Mapping[str, Any], statuses: list[Obj], phase: str, conditions: list[Obj]) -> Obj:
