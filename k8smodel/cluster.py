@@ -18,7 +18,8 @@ Nodes and the control plane
     the control plane's node-side controllers, in ``cluster.control_plane``: the node IPAM controller (each Node's
     ``spec.podCIDR`` from ``10.244.0.0/16``), the node lifecycle controller (heartbeats, ``Unknown``, taints) and the
     taint eviction controller; they share one informer per resource, as a kube-controller-manager's shared informer
-    factory does. A cluster without nodes runs no controller, so it writes (and logs) nothing by itself; the
+    factory does; the API server's etcd compactor starts with them (``k8smodel.apiserver.compact``, every five
+    minutes). A cluster without nodes runs no controller, so it writes (and logs) nothing by itself; the
     scheduler and other components register in the same place (:meth:`~Cluster.add_control_plane_component`).
     :meth:`~Cluster.fail_node` stops a kubelet (``"crash"``: the machine is gone; ``"partition"``: it runs on but
     cannot reach the API server) and :meth:`~Cluster.recover_node` brings it back.
@@ -157,7 +158,8 @@ class Cluster:
     """A simulated cluster: clock, etcd and API server, and kubectl's verbs.
 
     ``seed`` fixes every random choice (uids, generated names, jitter), so the same notebook gives the same
-    outputs every run.
+    outputs every run. ``etcd_compaction_interval`` is the API server's ``--etcd-compaction-interval`` (default
+    ``"5m"``; ``0`` keeps every revision, for reading an object as it was long ago).
     """
 
     def __init__(
@@ -167,10 +169,11 @@ class Cluster:
         cluster_cidr: str = DEFAULT_CLUSTER_CIDR,
         scheduler_config: Any = None,
         record_explanations: bool = False,
+        etcd_compaction_interval: float | str = "5m",
     ) -> None:
         self.sim = Simulation(seed)
         self.etcd = Store()
-        self.api = APIServer(self.sim, self.etcd)
+        self.api = APIServer(self.sim, self.etcd, etcd_compaction_interval=etcd_compaction_interval)
         self.user: UserInfo = ADMIN
         self.registry = ImageRegistry()
         self.cluster_cidr = cluster_cidr
@@ -234,6 +237,9 @@ class Cluster:
         if self._plane.started:
             return
         self._plane.started = True
+        # kube-apiserver's etcd compactor (every 5 minutes, k8smodel.apiserver.compact): it runs with the control
+        # plane, so a cluster without nodes schedules nothing and run() still returns
+        self.api.compactor.start()
         for component in self._plane.components.values():
             component.start()
 

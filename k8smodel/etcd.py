@@ -40,7 +40,9 @@ Transactions
 
 How the model runs
     The store is synchronous and single-threaded: a discrete-event kernel drives the components on a
-    simulated clock. A watcher collects its events in its own buffer at commit time (``Watcher.drain``) or
+    simulated clock. Versions are kept as plain tuples (which Python's garbage collector stops tracking), and
+    the ``KeyValue`` and ``Event`` records are made from them when a read or a watch hands them out. A watcher
+    collects its events in its own buffer at commit time (``Watcher.drain``) or
     has a callback invoked right after the commit with that revision's events. There is no wall clock and no
     randomness here, so the same calls always give the same revisions, events and snapshot bytes.
 
@@ -67,7 +69,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from operator import attrgetter
+from operator import itemgetter
 from typing import Literal, NamedTuple, overload
 
 # --------------------------------------------------------------------------------------------------------------
@@ -189,8 +191,11 @@ class TxnResult(NamedTuple):
 # Transaction requests: comparisons and operations
 
 
+_object_new = object.__new__
+
 CompareOperator = Literal["=", "!=", "<", ">"]
 _OPERATORS = ("=", "!=", "<", ">")
+_COMPARE_FIELDS = {"value": 1, "create_revision": 2, "mod_revision": 3, "version": 4}  # KeyValue's field order
 
 
 @dataclass(frozen=True)
@@ -209,18 +214,28 @@ class Compare:
     operand: int | bytes
 
     def __post_init__(self) -> None:
-        _check_key(self.key)
+        if type(self.key) is not str or not self.key:
+            _check_key(self.key)
         if self.operator not in _OPERATORS:
             raise ValueError(f"compare operator must be one of {_OPERATORS}, got {self.operator!r}")
+        operand = self.operand
         if self.target == "value":
-            if not isinstance(self.operand, bytes):
-                raise ValueError(f"a value comparison needs bytes, got {type(self.operand).__name__}")
-        elif not isinstance(self.operand, int) or isinstance(self.operand, bool):
-            raise ValueError(f"a {self.target} comparison needs an int, got {type(self.operand).__name__}")
+            if not isinstance(operand, bytes):
+                raise ValueError(f"a value comparison needs bytes, got {type(operand).__name__}")
+        elif type(operand) is not int and (not isinstance(operand, int) or isinstance(operand, bool)):
+            raise ValueError(f"a {self.target} comparison needs an int, got {type(operand).__name__}")
 
     @classmethod
     def mod_revision(cls, key: str, operator: CompareOperator, revision: int) -> Compare:
         """Compare the key's ``mod_revision`` (0 if absent): ``("=", 0)`` means "the key does not exist"."""
+        if type(key) is str and key and type(revision) is int and operator in _OPERATORS:  # every check passes
+            self = _object_new(cls)  # the frozen dataclass's __init__ sets each field through object.__setattr__
+            fields = self.__dict__
+            fields["target"] = "mod_revision"
+            fields["key"] = key
+            fields["operator"] = operator
+            fields["operand"] = revision
+            return self
         return cls("mod_revision", key, operator, revision)
 
     @classmethod
@@ -240,12 +255,16 @@ class Compare:
 
     def holds(self, kv: KeyValue | None) -> bool:
         """Evaluate the comparison against ``kv``, the key's current version (``None`` if absent)."""
+        return self._holds(kv)
+
+    def _holds(self, kv: tuple | None) -> bool:
+        """``holds`` for a version as a tuple in ``KeyValue``'s field order (a ``KeyValue`` is one)."""
         if kv is None:
             if self.target == "value":
                 return False
             actual: int | bytes = 0
         else:
-            actual = getattr(kv, self.target)
+            actual = kv[_COMPARE_FIELDS[self.target]]
         operand = self.operand
         if self.operator == "=":
             return actual == operand
@@ -274,9 +293,19 @@ class Op:
     @classmethod
     def put(cls, key: str, value: bytes, *, prev_kv: bool = False) -> Op:
         """Set ``key`` to ``value``."""
-        _check_key(key)
-        _check_value(value)
-        return cls("put", key, value=value, prev_kv=prev_kv)
+        if type(key) is not str or not key:
+            _check_key(key)
+        if type(value) is not bytes:
+            _check_value(value)
+        self = _object_new(cls)  # the frozen dataclass's __init__ sets each field through object.__setattr__
+        fields = self.__dict__
+        fields["kind"] = "put"
+        fields["key"] = key
+        fields["value"] = value
+        fields["revision"] = None
+        fields["limit"] = None
+        fields["prev_kv"] = prev_kv
+        return self
 
     @classmethod
     def get(cls, key: str, revision: int | None = None) -> Op:
@@ -364,18 +393,32 @@ class Watcher:
 SNAPSHOT_FORMAT = "k8smodel-etcd-snapshot"
 SNAPSHOT_VERSION = 1
 
-_MOD_REVISION = attrgetter("mod_revision")
-_EVENT_REVISION = attrgetter("kv.mod_revision")
+# A version of a key is kept as a plain tuple in KeyValue's field order, (key, value, create_revision,
+# mod_revision, version), and a change as the plain tuple (version, replaced version or None). Plain tuples of
+# strings, bytes and ints are untracked by Python's cyclic garbage collector after their first collection (a
+# NamedTuple never is), so a store holding hundreds of thousands of revisions adds nothing to the collector's
+# work; the public records (KeyValue, Event) are made from them on the way out.
+_KEY, _VALUE, _CREATE_REVISION, _MOD_REVISION, _VERSION = range(5)
+_mod_revision = itemgetter(_MOD_REVISION)
+_change_revision = lambda change: change[0][_MOD_REVISION]  # noqa: E731
+_new = tuple.__new__
 _PUT = EventType.PUT
 _DELETE = EventType.DELETE
 _MAX_CHAR = chr(0x10FFFF)
+
+
+def _public_event(change: tuple) -> Event:
+    kv, prev = change
+    return _new(
+        Event, (_PUT if kv[_VERSION] else _DELETE, _new(KeyValue, kv), None if prev is None else _new(KeyValue, prev))
+    )
 
 
 class Store:
     """An etcd MVCC store: revisions, history, transactions, watches, compaction and snapshots.
 
     Internally each key has a list of its versions in revision order (tombstones included), which plays
-    the part of etcd's ``keyIndex`` generations plus the bbolt backend; a revision-ordered event log feeds
+    the part of etcd's ``keyIndex`` generations plus the bbolt backend; a revision-ordered change log feeds
     the replay of watches; and watchers are indexed by exact key and by prefix, so a write reaches only the
     watchers that care about it.
     """
@@ -383,14 +426,15 @@ class Store:
     def __init__(self) -> None:
         self._rev = 1  # kvstore.go NewStore: currentRev: 1
         self._compact_rev = -1  # kvstore.go NewStore: compactMainRev: -1 (never compacted)
-        self._history: dict[str, list[KeyValue]] = {}
-        self._sorted_keys: list[str] = []  # every key in _history, sorted ...
+        self._versions: dict[str, list[tuple]] = {}  # key -> its versions, oldest first (see _KEY ... _VERSION)
+        self._sorted_keys: list[str] = []  # every key in _versions, sorted ...
         self._new_keys: list[str] = []  # ... except these, merged in before the next range
         self._dirty: set[str] = set()  # keys compaction may shorten: several versions, or a tombstone
-        self._log: list[Event] = []  # every change at or after the compaction point, in commit order
+        self._changes: list[tuple] = []  # every change at or after the compaction point, in commit order
         self._key_watchers: dict[str, dict[Watcher, None]] = {}
         self._prefix_watchers: dict[str, dict[Watcher, None]] = {}
         self._prefix_lengths: tuple[int, ...] = ()
+        self._routes: dict[str, tuple[dict[Watcher, None], ...]] = {}  # key -> its watcher groups (cleared on change)
         self._watcher_count = 0
         self._next_watch_id = 0
         self._callbacks: deque[tuple[Watcher, list[Event]]] = deque()
@@ -408,8 +452,18 @@ class Store:
         """The revision of the last compaction, or -1 if the store was never compacted."""
         return self._compact_rev
 
+    @property
+    def _history(self) -> dict[str, list[KeyValue]]:
+        """Every stored version of every key, oldest first, as ``KeyValue`` records (a copy, for inspection)."""
+        return {key: [_new(KeyValue, kv) for kv in versions] for key, versions in self._versions.items()}
+
+    @property
+    def _log(self) -> list[Event]:
+        """The change log (every change at or after the compaction point) as ``Event`` records (a copy)."""
+        return [_public_event(change) for change in self._changes]
+
     def __repr__(self) -> str:
-        return f"Store(revision={self._rev}, compact_revision={self._compact_rev}, keys={len(self._history)})"
+        return f"Store(revision={self._rev}, compact_revision={self._compact_rev}, keys={len(self._versions)})"
 
     # ---- reads -------------------------------------------------------------------------------------------
 
@@ -419,15 +473,19 @@ class Store:
         Raises ``CompactedError`` for a revision before the compaction point and ``FutureRevisionError``
         for one after the current revision; ``None`` or a revision <= 0 means "now", as in etcd.
         """
-        _check_key(key)
-        history = self._history.get(key)
+        if type(key) is not str or not key:
+            _check_key(key)
+        versions = self._versions.get(key)
         if revision is None:
-            if history:
-                kv = history[-1]
-                return kv if kv.version else None
+            if versions:
+                kv = versions[-1]
+                return _new(KeyValue, kv) if kv[_VERSION] else None
             return None
         at = self._read_revision(revision)
-        return _version_at(history, at) if history else None
+        if not versions:
+            return None
+        kv = _version_at(versions, at)
+        return None if kv is None else _new(KeyValue, kv)
 
     def range(self, prefix: str, revision: int | None = None, limit: int | None = None) -> RangeResult:
         """Every key starting with ``prefix`` (``""`` for all keys), as of ``revision``, sorted by key.
@@ -439,16 +497,16 @@ class Store:
 
     def _range(self, key: str, prefix: bool, revision: int | None, limit: int | None, current: int) -> RangeResult:
         at = current if revision is None or revision <= 0 else self._read_revision(revision)
-        keys = self._keys_with_prefix(key) if prefix else ([key] if key in self._history else [])
-        history = self._history
+        keys = self._keys_with_prefix(key) if prefix else ([key] if key in self._versions else [])
+        versions = self._versions
         if at == current:  # the latest version of each key; a tombstone means the key is deleted
-            kvs = [kv for kv in [history[k][-1] for k in keys] if kv.version]
+            raw = [kv for kv in [versions[k][-1] for k in keys] if kv[_VERSION]]
         else:
-            kvs = [kv for kv in [_version_at(history[k], at) for k in keys] if kv is not None]
-        count = len(kvs)
+            raw = [kv for kv in [_version_at(versions[k], at) for k in keys] if kv is not None]
+        count = len(raw)
         if limit is not None and 0 < limit < count:
-            del kvs[limit:]
-        return RangeResult(kvs, count, current)
+            del raw[limit:]
+        return RangeResult([_new(KeyValue, kv) for kv in raw], count, current)
 
     def _read_revision(self, revision: int) -> int:
         """Check a requested read revision the way ``rangeKeys`` does (``kvstore_txn.go``)."""
@@ -494,11 +552,13 @@ class Store:
         _check_key(key)
         _check_value(value)
         rev = self._rev + 1
-        event = self._write_put(key, value, rev)
+        change = self._write_put(key, value, rev)
         self._rev = rev
         if self._watcher_count:
-            self._notify(rev, (event,))
-        return (rev, event.prev_kv) if prev_kv else rev
+            self._notify(rev, (change,))
+        if not prev_kv:
+            return rev
+        return rev, None if change[1] is None else _new(KeyValue, change[1])
 
     def delete(self, key: str) -> tuple[int, int]:
         """Delete ``key``; return ``(revision, deleted)``.
@@ -506,64 +566,64 @@ class Store:
         Deleting an absent key changes nothing: ``deleted`` is 0 and the revision stays where it was.
         """
         _check_key(key)
-        event = self._write_delete(key, self._rev + 1)
-        if event is None:
+        change = self._write_delete(key, self._rev + 1)
+        if change is None:
             return self._rev, 0
         self._rev += 1
         if self._watcher_count:
-            self._notify(self._rev, (event,))
+            self._notify(self._rev, (change,))
         return self._rev, 1
 
     def delete_prefix(self, prefix: str) -> tuple[int, int]:
         """Delete every key starting with ``prefix`` in one revision; return ``(revision, deleted)``."""
         _check_prefix(prefix)
-        events = self._write_delete_prefix(prefix, self._rev + 1)
-        if not events:
+        changes = self._write_delete_prefix(prefix, self._rev + 1)
+        if not changes:
             return self._rev, 0
         self._rev += 1
         if self._watcher_count:
-            self._notify(self._rev, events)
-        return self._rev, len(events)
+            self._notify(self._rev, changes)
+        return self._rev, len(changes)
 
-    def _write_put(self, key: str, value: bytes, rev: int) -> Event:
-        history = self._history.get(key)
-        if history is None:
-            self._history[key] = history = []
+    def _write_put(self, key: str, value: bytes, rev: int) -> tuple:
+        versions = self._versions.get(key)
+        if versions is None:
+            self._versions[key] = versions = []
             self._new_keys.append(key)
             prev = None
         else:
             self._dirty.add(key)
-            prev = history[-1]
-            if not prev.version:  # a tombstone: this put starts a new generation
+            prev = versions[-1]
+            if not prev[_VERSION]:  # a tombstone: this put starts a new generation
                 prev = None
         if prev is None:
-            kv = KeyValue(key, value, rev, rev, 1)
+            kv = (key, value, rev, rev, 1)
         else:
-            kv = KeyValue(key, value, prev.create_revision, rev, prev.version + 1)
-        history.append(kv)
-        event = Event(_PUT, kv, prev)
-        self._log.append(event)
-        return event
+            kv = (key, value, prev[_CREATE_REVISION], rev, prev[_VERSION] + 1)
+        versions.append(kv)
+        change = (kv, prev)
+        self._changes.append(change)
+        return change
 
-    def _write_delete(self, key: str, rev: int) -> Event | None:
-        history = self._history.get(key)
-        if not history or not history[-1].version:
+    def _write_delete(self, key: str, rev: int) -> tuple | None:
+        versions = self._versions.get(key)
+        if not versions or not versions[-1][_VERSION]:
             return None
-        prev = history[-1]
-        tombstone = KeyValue(key, b"", 0, rev, 0)
-        history.append(tombstone)
+        prev = versions[-1]
+        tombstone = (key, b"", 0, rev, 0)
+        versions.append(tombstone)
         self._dirty.add(key)
-        event = Event(_DELETE, tombstone, prev)
-        self._log.append(event)
-        return event
+        change = (tombstone, prev)
+        self._changes.append(change)
+        return change
 
-    def _write_delete_prefix(self, prefix: str, rev: int) -> list[Event]:
-        events = []
+    def _write_delete_prefix(self, prefix: str, rev: int) -> list[tuple]:
+        changes = []
         for key in self._keys_with_prefix(prefix):
-            event = self._write_delete(key, rev)
-            if event is not None:
-                events.append(event)
-        return events
+            change = self._write_delete(key, rev)
+            if change is not None:
+                changes.append(change)
+        return changes
 
     # ---- transactions ------------------------------------------------------------------------------------
 
@@ -579,54 +639,73 @@ class Store:
         writes. A branch that puts the same key twice, or puts a key it also deletes, is rejected before
         anything runs (``checkIntervals`` in ``server/etcdserver/api/v3rpc/key.go``).
         """
-        compares, success, failure = list(compares), list(success), list(failure)
+        # The API server sends a transaction with every write: lists are taken as they are, and a one-operation
+        # branch skips checkIntervals (it cannot write a key twice).
+        if type(compares) is not list:
+            compares = list(compares)
+        if type(success) is not list:
+            success = list(success)
+        if type(failure) is not list:
+            failure = list(failure)
         for c in compares:
-            if not isinstance(c, Compare):
+            if type(c) is not Compare and not isinstance(c, Compare):
                 raise ValueError(f"txn compares must be Compare objects, got {type(c).__name__}")
-        for op in (*success, *failure):
-            if not isinstance(op, Op):
-                raise ValueError(f"txn operations must be Op objects, got {type(op).__name__}")
-        _check_intervals(success)
-        _check_intervals(failure)
+        for ops in (success, failure) if failure else (success,):
+            for op in ops:
+                if type(op) is not Op and not isinstance(op, Op):
+                    raise ValueError(f"txn operations must be Op objects, got {type(op).__name__}")
+            if len(ops) > 1:
+                _check_intervals(ops)
 
-        succeeded = all(c.holds(self._current(c.key)) for c in compares)
+        succeeded = True
+        versions = self._versions
+        for c in compares:
+            history = versions.get(c.key)
+            current = history[-1] if history else None
+            if not c._holds(current if current is not None and current[_VERSION] else None):
+                succeeded = False
+                break
         ops = success if succeeded else failure
         for op in ops:  # checkTxn: reject bad read revisions before any write
-            if op.kind in ("get", "range") and op.revision is not None:
+            if op.revision is not None and op.kind in ("get", "range"):
                 self._read_revision(op.revision)
 
         begin = self._rev
         rev = begin + 1
-        events: list[Event] = []
+        changes: list[tuple] = []
         responses: list[RangeResult | PutResponse | DeleteResponse] = []
         for op in ops:
-            if op.kind == "put":
+            kind = op.kind
+            if kind == "put":
                 assert op.value is not None
-                event = self._write_put(op.key, op.value, rev)
-                events.append(event)
-                responses.append(PutResponse(rev, event.prev_kv if op.prev_kv else None))
-            elif op.kind in ("delete", "delete_prefix"):
-                if op.kind == "delete":
+                change = self._write_put(op.key, op.value, rev)
+                changes.append(change)
+                prev = change[1] if op.prev_kv else None
+                responses.append(_new(PutResponse, (rev, None if prev is None else _new(KeyValue, prev))))
+            elif kind in ("delete", "delete_prefix"):
+                if kind == "delete":
                     one = self._write_delete(op.key, rev)
                     deleted = [] if one is None else [one]
                 else:
                     deleted = self._write_delete_prefix(op.key, rev)
-                events.extend(deleted)
-                prev_kvs = [e.prev_kv for e in deleted if e.prev_kv is not None] if op.prev_kv else []
-                responses.append(DeleteResponse(rev if events else begin, len(deleted), prev_kvs))
+                changes.extend(deleted)
+                prev_kvs = [_new(KeyValue, c[1]) for c in deleted if c[1] is not None] if op.prev_kv else []
+                responses.append(DeleteResponse(rev if changes else begin, len(deleted), prev_kvs))
             else:
-                current = rev if events else begin
-                responses.append(self._range(op.key, op.kind == "range", op.revision, op.limit, current))
-        if events:
+                current = rev if changes else begin
+                responses.append(self._range(op.key, kind == "range", op.revision, op.limit, current))
+        if changes:
             self._rev = rev
             if self._watcher_count:
-                self._notify(rev, events)
-        return TxnResult(succeeded, self._rev, responses)
+                self._notify(rev, changes)
+        return _new(TxnResult, (succeeded, self._rev, responses))
 
     def _current(self, key: str) -> KeyValue | None:
-        history = self._history.get(key)
-        if history and history[-1].version:
-            return history[-1]
+        versions = self._versions.get(key)
+        if versions:
+            kv = versions[-1]
+            if kv[_VERSION]:
+                return _new(KeyValue, kv)
         return None
 
     # ---- compaction --------------------------------------------------------------------------------------
@@ -646,34 +725,35 @@ class Store:
         self._compact_rev = revision
 
         removed = False
+        all_versions = self._versions
         for key in list(self._dirty):
-            history = self._history[key]
-            last = bisect_right(history, revision, key=_MOD_REVISION) - 1
+            versions = all_versions[key]
+            last = bisect_right(versions, revision, key=_mod_revision) - 1
             if last >= 0:
-                kept = history[last]
-                if not kept.version and kept.mod_revision < revision:
-                    del history[: last + 1]  # the generation ended before `revision`: drop all of it
+                kept = versions[last]
+                if not kept[_VERSION] and kept[_MOD_REVISION] < revision:
+                    del versions[: last + 1]  # the generation ended before `revision`: drop all of it
                 else:
-                    del history[:last]
-            if not history:
-                del self._history[key]
+                    del versions[:last]
+            if not versions:
+                del all_versions[key]
                 self._dirty.discard(key)
                 removed = True
-            elif len(history) == 1 and history[0].version:
+            elif len(versions) == 1 and versions[0][_VERSION]:
                 self._dirty.discard(key)
         if removed:
-            self._sorted_keys = [k for k in self._sorted_keys if k in self._history]
-            self._new_keys = [k for k in self._new_keys if k in self._history]
+            self._sorted_keys = [k for k in self._sorted_keys if k in all_versions]
+            self._new_keys = [k for k in self._new_keys if k in all_versions]
 
-        log = self._log
-        del log[: bisect_left(log, revision, key=_EVENT_REVISION)]
+        changes = self._changes
+        del changes[: bisect_left(changes, revision, key=_change_revision)]
         # A replayed event at exactly `revision` has no prev_kv any more: etcd's watch server reads prev_kv at
         # revision - 1, which is now compacted (sendLoop in server/etcdserver/api/v3rpc/watch.go).
-        for i, event in enumerate(log):
-            if event.kv.mod_revision != revision:
+        for i, (kv, prev) in enumerate(changes):
+            if kv[_MOD_REVISION] != revision:
                 break
-            if event.prev_kv is not None:
-                log[i] = event._replace(prev_kv=None)
+            if prev is not None:
+                changes[i] = (kv, None)
 
     # ---- watch -------------------------------------------------------------------------------------------
 
@@ -709,8 +789,12 @@ class Store:
         watcher = Watcher(self, self._next_watch_id, key, prefix, min_rev, callback)
 
         if min_rev <= self._rev:  # replay history first, as the unsynced watcher group does
-            log = self._log
-            replay = [e for e in log[bisect_left(log, min_rev, key=_EVENT_REVISION) :] if watcher.matches(e.kv.key)]
+            changes = self._changes
+            replay = [
+                _public_event(c)
+                for c in changes[bisect_left(changes, min_rev, key=_change_revision) :]
+                if watcher.matches(c[0][_KEY])
+            ]
             if callback is None:
                 watcher._buffer.extend(replay)
             else:
@@ -725,6 +809,7 @@ class Store:
 
         index = self._prefix_watchers if prefix else self._key_watchers
         index.setdefault(key, {})[watcher] = None
+        self._routes.clear()
         self._watcher_count += 1
         if prefix:
             self._prefix_lengths = tuple(sorted({len(p) for p in self._prefix_watchers}))
@@ -739,34 +824,29 @@ class Store:
         index = self._prefix_watchers if watcher.prefix else self._key_watchers
         group = index[watcher.key]
         del group[watcher]
+        self._routes.clear()
         if not group:
             del index[watcher.key]
             if watcher.prefix:
                 self._prefix_lengths = tuple(sorted({len(p) for p in self._prefix_watchers}))
         self._watcher_count -= 1
 
-    def _notify(self, rev: int, events: Iterable[Event]) -> None:
+    def _notify(self, rev: int, changes: Iterable[tuple]) -> None:
         """Hand one revision's events to the watchers they concern (``watchableStore.notify``)."""
-        key_watchers = self._key_watchers
-        prefix_watchers = self._prefix_watchers
-        lengths = self._prefix_lengths
+        routes = self._routes
         batches: dict[Watcher, list[Event]] | None = None
-        for event in events:
-            key = event.kv.key
-            groups = []
-            group = key_watchers.get(key)
-            if group:
-                groups.append(group)
-            for n in lengths:
-                if n > len(key):
-                    break
-                group = prefix_watchers.get(key[:n])
-                if group:
-                    groups.append(group)
+        for change in changes:
+            key = change[0][_KEY]
+            event: Event | None = None
+            groups = routes.get(key)
+            if groups is None:
+                groups = self._route(key)
             for group in groups:
                 for watcher in group:
                     if rev < watcher._min_rev:
                         continue
+                    if event is None:
+                        event = _public_event(change)
                     if watcher._callback is None:
                         watcher._buffer.append(event)
                     else:
@@ -776,6 +856,26 @@ class Store:
         if batches:
             self._callbacks.extend(batches.items())
             self._run_callbacks()
+
+    def _route(self, key: str) -> tuple[dict[Watcher, None], ...]:
+        """The watcher groups a change to ``key`` concerns: its exact-key watchers and those of every watched prefix
+        of it; remembered until a watch starts or ends (bounded: the memory is dropped past 100,000 keys)."""
+        groups = []
+        group = self._key_watchers.get(key)
+        if group:
+            groups.append(group)
+        prefix_watchers = self._prefix_watchers
+        for n in self._prefix_lengths:
+            if n > len(key):
+                break
+            group = prefix_watchers.get(key[:n])
+            if group:
+                groups.append(group)
+        routes = self._routes
+        if len(routes) >= 100_000:
+            routes.clear()
+        found = routes[key] = tuple(groups)
+        return found
 
     def _run_callbacks(self) -> None:
         """Call queued callbacks in order. A callback that writes to the store queues its own events behind
@@ -814,10 +914,10 @@ class Store:
         """
         compact = self._compact_rev
         older = sorted(
-            (kv for versions in self._history.values() for kv in versions if kv.mod_revision < compact),
-            key=lambda kv: (kv.mod_revision, kv.key),
+            (kv for versions in self._versions.values() for kv in versions if kv[_MOD_REVISION] < compact),
+            key=lambda kv: (kv[_MOD_REVISION], kv[_KEY]),
         )
-        records = [*older, *(event.kv for event in self._log)]
+        records = [*older, *(change[0] for change in self._changes)]
         header = {
             "format": SNAPSHOT_FORMAT,
             "version": SNAPSHOT_VERSION,
@@ -829,9 +929,9 @@ class Store:
         tmp = f"{os.fspath(path)}.tmp"
         with open(tmp, "wb") as out:
             out.write(_json_line(header))
-            for kv in records:
-                meta = _json_line([kv.key, kv.create_revision, kv.mod_revision, kv.version, len(kv.value)])
-                for part in (meta, kv.value, b"\n"):
+            for key, value, create_revision, mod_revision, version in records:
+                meta = _json_line([key, create_revision, mod_revision, version, len(value)])
+                for part in (meta, value, b"\n"):
                     digest.update(part)
                     out.write(part)
             out.write(_json_line({"sha256": digest.hexdigest()}))
@@ -844,7 +944,7 @@ class Store:
         per-key metadata and history. Watchers are not part of a snapshot."""
         name = os.fspath(path)
         store = cls()
-        history = store._history
+        all_versions = store._versions
         digest = hashlib.sha256()
         with open(path, "rb") as source:
             try:
@@ -868,11 +968,11 @@ class Store:
                     raise ValueError(f"{name}: snapshot is truncated at record {number}")
                 for part in (meta, value, end):
                     digest.update(part)
-                kv = KeyValue(key, value, create_revision, mod_revision, version)
-                versions = history.setdefault(key, [])
+                kv = (key, value, create_revision, mod_revision, version)
+                versions = all_versions.setdefault(key, [])
                 if mod_revision >= compact:
-                    prev = versions[-1] if versions and versions[-1].version else None
-                    store._log.append(Event(_PUT if version else _DELETE, kv, prev))
+                    prev = versions[-1] if versions and versions[-1][_VERSION] else None
+                    store._changes.append((kv, prev))
                 versions.append(kv)
             try:
                 trailer = json.loads(source.readline())
@@ -882,8 +982,8 @@ class Store:
             raise ValueError(f"{name}: snapshot integrity check failed (sha256 mismatch)")
         store._rev = header["revision"]
         store._compact_rev = compact
-        store._sorted_keys = sorted(history)
-        store._dirty = {k for k, v in history.items() if len(v) > 1 or not v[0].version}
+        store._sorted_keys = sorted(all_versions)
+        store._dirty = {k for k, v in all_versions.items() if len(v) > 1 or not v[0][_VERSION]}
         return store
 
 
@@ -891,13 +991,13 @@ class Store:
 # Helpers
 
 
-def _version_at(history: list[KeyValue], revision: int) -> KeyValue | None:
+def _version_at(versions: list[tuple], revision: int) -> tuple | None:
     """The live version of a key at ``revision`` from its version list (``keyIndex.get``), else ``None``."""
-    i = bisect_right(history, revision, key=_MOD_REVISION)
+    i = bisect_right(versions, revision, key=_mod_revision)
     if i == 0:
         return None
-    kv = history[i - 1]
-    return kv if kv.version else None
+    kv = versions[i - 1]
+    return kv if kv[_VERSION] else None
 
 
 def _json_line(data: object) -> bytes:

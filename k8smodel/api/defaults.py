@@ -769,16 +769,26 @@ def apply_defaults(obj: dict) -> dict:
     back as an unchanged copy. The input is never mutated and nothing raises: fields of the wrong type are left as
     they are for validation to report.
     """
-    result = _deepcopy(obj)
-    if not isinstance(result, dict):
-        return result
-    api_version, kind = result.get("apiVersion"), result.get("kind")
+    return set_object_defaults(_deepcopy(obj))
+
+
+def set_object_defaults(obj: Any) -> Any:
+    """``apply_defaults`` without the copy: default ``obj`` in place and return it. For an object nobody else holds
+    (the API server's own decoding of a request, such as the result of a merge patch)."""
+    if type(obj) is not dict and not isinstance(obj, dict):
+        return obj
+    api_version, kind = obj.get("apiVersion"), obj.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
-        return result
+        return obj
     defaulter = DEFAULTERS.get((api_version, kind))
     if defaulter is not None:
-        defaulter(result)
-    return result
+        defaulter(obj)
+    return obj
+
+
+def has_defaults(api_version: str, kind: str) -> bool:
+    """Whether anything is defaulted for objects of this ``apiVersion`` and ``kind``."""
+    return (api_version, kind) in DEFAULTERS
 
 
 __all__ = [
@@ -793,6 +803,7 @@ __all__ = [
     "default_hpa_scale_down_rules",
     "default_hpa_scale_up_rules",
     "default_image_pull_policy",
+    "has_defaults",
     "parse_image_name",
     "set_defaults_container",
     "set_defaults_deployment",
@@ -810,4 +821,5 @@ __all__ = [
     "set_defaults_service",
     "set_defaults_subject",
     "set_defaults_volume",
+    "set_object_defaults",
 ]

@@ -55,7 +55,10 @@ What the model leaves out
 - Lease: ``strategy`` and ``preferredHolder`` (behind the ``CoordinatedLeaderElection`` gate) are not checked.
 - EndpointSlice: object metadata and ``addressType`` only (no endpoints or ports).
 - HPA: metrics and behavior; RBAC: the extra ``invalid label selector.`` error of ``aggregationRule``.
-- Status updates (``/status`` subresource) are not validated separately.
+- Status updates (``/status`` subresource) are validated as upstream's status strategies do for Pods
+  (``ValidatePodStatusUpdate``: metadata and status, not the spec); other kinds' status updates are validated as
+  whole-object updates (upstream: ``ValidateDeploymentStatusUpdate`` and the like, which check the status fields).
+  Node status is right either way (upstream's node status strategy runs ``ValidateNodeUpdate``).
 - ``ValidatePodUpdate``'s message ends with ``cmp.Diff(oldPod.Spec, mungedPodSpec)``; the model appends a short
   one-line-per-field diff of its own instead (the first line, up to the newline, is upstream's word for word).
 - Go walks resource maps (``limits``, ``requests``, annotations) in random order; the model uses manifest order.
@@ -72,6 +75,7 @@ What the model leaves out
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -85,6 +89,7 @@ from k8smodel.api.field import (
     forbidden,
     go_quote,
     index,
+    internal_error,
     invalid,
     key,
     not_found,
@@ -300,6 +305,22 @@ def validate_annotations(annotations: Mapping[str, str] | None, path: str) -> Er
 
 def _validate_owner_reference(ref: Obj, path: str) -> Errors:
     """Upstream ``validateOwnerReference``."""
+    api_version, kind, name, uid = ref.get("apiVersion"), ref.get("kind"), ref.get("name"), ref.get("uid")
+    if (  # the common, valid reference: four non-empty strings, a non-empty version, not a v1 Event
+        type(api_version) is str
+        and type(kind) is str
+        and type(name) is str
+        and type(uid) is str
+        and api_version
+        and kind
+        and name
+        and uid
+        and api_version.count("/") <= 1
+        and api_version[0] != "/"
+        and api_version[-1] != "/"
+        and not (kind == "Event" and api_version == "v1")
+    ):
+        return []
     errs: Errors = []
     api_version = _s(ref, "apiVersion")
     kind = _s(ref, "kind")
@@ -406,6 +427,23 @@ def _validate_object_meta_common(meta: Obj, namespaced: bool, path: str) -> Erro
 
 def _meta_labels_annotations_owners_finalizers(meta: Obj, path: str) -> Errors:
     # Each validator gives no errors for an empty section, so absent sections skip it (and its path).
+    if type(meta) is dict:  # the usual shapes, read at once (anything else goes the general way, below)
+        labels, annotations = meta.get("labels"), meta.get("annotations")
+        owners, finalizers = meta.get("ownerReferences"), meta.get("finalizers")
+        if (
+            (labels is None or type(labels) is dict)
+            and (annotations is None or type(annotations) is dict)
+            and (owners is None or type(owners) is list)
+            and (finalizers is None or type(finalizers) is list)
+        ):
+            errs = validate_labels(labels, child(path, "labels")) if labels else []
+            if annotations:
+                errs.extend(validate_annotations(annotations, child(path, "annotations")))
+            if owners:
+                errs.extend(validate_owner_references(owners, child(path, "ownerReferences")))
+            if finalizers:
+                errs.extend(validate_finalizers(finalizers, child(path, "finalizers")))
+            return errs
     labels = _m(meta, "labels")
     errs = validate_labels(labels, child(path, "labels")) if labels else []
     annotations = _m(meta, "annotations")
@@ -427,17 +465,18 @@ def validate_object_meta_update(new: Obj, old: Obj, path: str = "metadata") -> E
     sets both), and the no-new-finalizers rule for objects being deleted.
     """
     errs: Errors = []
-    for name in ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp"):
-        errs.extend(validate_immutable_field(new.get(name) or "", old.get(name) or "", child(path, name)))
-    errs.extend(
-        validate_immutable_field(
-            new.get("deletionGracePeriodSeconds"),
-            old.get("deletionGracePeriodSeconds"),
-            child(path, "deletionGracePeriodSeconds"),
-        )
-    )
+    for name in _IMMUTABLE_META:  # each path is built only for an error
+        value = new.get(name) or ""
+        if value != (old.get(name) or ""):
+            errs.append(invalid(child(path, name), value, FIELD_IMMUTABLE_ERROR_MSG))
+    grace = new.get("deletionGracePeriodSeconds")
+    if grace != old.get("deletionGracePeriodSeconds"):
+        errs.append(invalid(child(path, "deletionGracePeriodSeconds"), grace, FIELD_IMMUTABLE_ERROR_MSG))
     errs.extend(_meta_labels_annotations_owners_finalizers(new, path))
     return errs
+
+
+_IMMUTABLE_META = ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp")
 
 
 # --- util/validation/validation.go primitives not in labels.py ---------------------------------------------------
@@ -1328,6 +1367,233 @@ def _semantic(value: Any) -> Any:
     return value
 
 
+# --- core: Pod status (the pods/status subresource) --------------------------------------------------------------
+
+_SYSTEM_POD_CONDITIONS = frozenset(("PodScheduled", "Ready", "Initialized"))
+_NO_TRANSITION_FROM_TERMINATED = "may not be transitioned to non-terminated state"
+_INVALID_IP = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+_ONE_IP_PER_FAMILY = "may specify no more than one IP for each IP family"
+_SLOPPY_IPV4 = re.compile(r"(\d+)\.(\d+)\.(\d+)\.(\d+)")
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Upstream ``netutils.ParseIPSloppy`` (``k8s.io/utils/net``, Go 1.16's ``net.ParseIP``): like ``ParseIP``, but
+    IPv4 parts may have leading zeros (``010.001.002.003``), as stored objects may already hold them. ``None`` for
+    anything else that is not an address (a zone such as ``fe80::1%eth0`` included)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if "." in value and ":" not in value:
+        m = _SLOPPY_IPV4.fullmatch(value)
+        if m is None or not value.isascii():
+            return None
+        parts = [int(p) for p in m.groups()]
+        if any(p > 255 for p in parts):
+            return None
+        return ipaddress.IPv4Address(".".join(map(str, parts)))
+    if ":" not in value or "%" in value:
+        return None
+    try:
+        return ipaddress.IPv6Address(value)
+    except ValueError:
+        return None
+
+
+def _is_valid_ip(path: str, value: str) -> Errors:
+    """Upstream ``validation.IsValidIP`` (``apimachinery/pkg/util/validation/ip.go``)."""
+    return [] if parse_ip_sloppy(value) is not None else [invalid(path, value, _INVALID_IP)]
+
+
+def _is_dual_stack_ip_strings(ips: list[str]) -> tuple[bool, str]:
+    """Upstream ``netutils.IsDualStackIPStrings``: (at least one IPv4 and one IPv6, error text if one is invalid)."""
+    v4 = v6 = False
+    for i, ip in enumerate(ips):
+        parsed = parse_ip_sloppy(ip)
+        if parsed is None:
+            return False, f"invalid IP[{i}]: {ip}"
+        if parsed.version == 6:
+            v6 = True
+        else:
+            v4 = True
+    return v4 and v6, ""
+
+
+def _go_ip_structs(type_name: str, ips: list[str]) -> Verbatim:
+    """``%#v`` of a ``[]core.PodIP`` or ``[]core.HostIP``."""
+    return Verbatim(f"[]core.{type_name}{{" + ", ".join(f"core.{type_name}{{IP:{go_quote(ip)}}}" for ip in ips) + "}")
+
+
+def _validate_status_ips(status: Obj, field_name: str, type_name: str) -> Errors:
+    """Upstream ``validatePodIPs`` (``field_name`` ``podIPs``) and ``validateHostIPs`` (``hostIPs``, which must start
+    with ``hostIP``): each a valid IP; more than one only as one IPv4 and one IPv6, without duplicates."""
+    path = child("status", field_name)
+    entries = _l(status, field_name)
+    ips = [_s(e, "ip") for e in entries]
+    errs: Errors = []
+    if field_name == "hostIPs":
+        if not ips:
+            return errs
+        if _s(status, "hostIP") != ips[0]:
+            errs.append(invalid(child(index(path, 0), "ip"), ips[0], "must be equal to `hostIP`"))
+    for i, ip in enumerate(ips):
+        if parse_ip_sloppy(ip) is None:  # IsValidIP, the path built only for an error
+            errs.append(invalid(index(path, i), ip, _INVALID_IP))
+    if len(ips) < 2:
+        return errs
+    duplicates: Errors = []
+    seen: set[str] = set()
+    for i, ip in enumerate(ips):
+        if ip in seen:
+            duplicates.append(duplicate(index(path, i), Verbatim(f"core.{type_name}{{IP:{go_quote(ip)}}}")))
+        seen.add(ip)
+    if field_name == "hostIPs":  # validateHostIPs reports duplicates before the dual-stack check
+        errs += duplicates
+    dual, err = _is_dual_stack_ip_strings(ips)
+    if err:
+        errs.append(internal_error(path, f"failed to check for dual stack with error:{err}"))
+    if not dual or len(ips) > 2:
+        errs.append(invalid(path, _go_ip_structs(type_name, ips), _ONE_IP_PER_FAMILY))
+    if field_name == "podIPs":
+        errs += duplicates
+    return errs
+
+
+def _terminated(status: Obj) -> Obj | None:
+    """``status.State.Terminated``: the ``terminated`` state, or ``None`` (a JSON null or absent is Go's nil)."""
+    value = _m(status, "state").get("terminated")
+    return value if isinstance(value, Mapping) else None
+
+
+def validate_container_state_transition(new: list[Any], old: list[Any], path: str, restart_policy: str) -> Errors:
+    """Upstream ``ValidateContainerStateTransition``: unless the Pod restarts always, a terminated container (one
+    that failed, under ``OnFailure``, excepted) may not become non-terminated again."""
+    errs: Errors = []
+    if restart_policy == "Always":
+        return errs
+    for i, old_status in enumerate(old):
+        terminated = _terminated(old_status)
+        if terminated is None:
+            continue
+        if _i(terminated, "exitCode") != 0 and restart_policy == "OnFailure":
+            continue
+        name = _s(old_status, "name")
+        for new_status in new:
+            if name == _s(new_status, "name") and _terminated(new_status) is None:
+                errs.append(forbidden(child(index(path, i), "state"), _NO_TRANSITION_FROM_TERMINATED))
+    return errs
+
+
+def validate_init_container_state_transition(new: list[Any], old: list[Any], path: str, spec: Obj) -> Errors:
+    """Upstream ``ValidateInitContainerStateTransition``: the same for init containers, where a restartable init
+    container (a sidecar, ``restartPolicy: Always``) may always restart."""
+    errs: Errors = []
+    restart_policy = _s(spec, "restartPolicy")
+    if restart_policy == "Always":
+        return errs
+    inits = _l(spec, "initContainers")
+    for i, old_status in enumerate(old):
+        terminated = _terminated(old_status)
+        if terminated is None:
+            continue
+        if _i(terminated, "exitCode") != 0 and restart_policy == "OnFailure":
+            continue
+        name = _s(old_status, "name")
+        container = next((c for c in inits if _s(c, "name") == name), None)
+        if container is not None and container.get("restartPolicy") == "Always":  # isRestartableInitContainer
+            continue
+        for new_status in new:
+            if name == _s(new_status, "name") and _terminated(new_status) is None:
+                errs.append(forbidden(child(index(path, i), "state"), _NO_TRANSITION_FROM_TERMINATED))
+    return errs
+
+
+def _validate_pod_conditions(conditions: list[Any], path: str) -> Errors:
+    """Upstream ``validatePodConditions``: a condition of a type other than the system ones is a qualified name."""
+    errs: Errors = []
+    for i, condition in enumerate(conditions):
+        ctype = _s(condition, "type")
+        if ctype in _SYSTEM_POD_CONDITIONS:
+            continue
+        errs += [invalid(child(index(path, i), "Type"), ctype, m) for m in is_qualified_name(ctype)]
+    return errs
+
+
+def _validate_pod_resource_claim_statuses(statuses: list[Any], claims: list[Any], path: str) -> Errors:
+    """Upstream ``validatePodResourceClaimStatuses``: each names an entry of ``spec.resourceClaims``, once."""
+    errs: Errors = []
+    claim_names = {_s(c, "name") for c in claims}
+    seen: set[str] = set()
+    for i, status in enumerate(statuses):
+        name_path = child(index(path, i), "name")
+        name = _s(status, "name")
+        if name not in claim_names:
+            errs.append(invalid(name_path, name, "must match the name of an entry in `spec.resourceClaims`"))
+        if name in seen:
+            errs.append(duplicate(name_path, name))
+        else:
+            seen.add(name)
+        claim = status.get("resourceClaimName")
+        if claim is not None:  # ValidateResourceClaimName, reported at .name as upstream does
+            claim_name = _s(status, "resourceClaimName")
+            errs += [invalid(name_path, claim, m) for m in name_is_dns_subdomain(claim_name, False)]
+    return errs
+
+
+def validate_pod_status_update(new: Obj, old: Obj) -> Errors:
+    """Upstream ``ValidatePodStatusUpdate`` (``pkg/apis/core/validation/validation.go``), what the ``pods/status``
+    subresource validates (``podStatusStrategy.ValidateUpdate``, ``pkg/registry/core/pod/strategy.go``): the object
+    metadata update and the status, not the spec (the status strategy has already put the stored spec back).
+
+    Checked: metadata (``ValidateObjectMetaUpdate``); custom condition types are qualified names (reported at
+    ``metadata.conditions[i].Type``, upstream's path); ``spec.nodeName`` unchanged; a new ``nominatedNodeName`` is a
+    valid node name; ``qosClass`` immutable; no terminated (init) container becomes non-terminated unless the
+    restart policy allows it; ``resourceClaimStatuses`` name claims of the spec; ``podIPs`` and ``hostIPs`` valid.
+    Left out: ``ValidatePodSpecificAnnotationUpdates`` (as for every Pod write here), the container statuses' user
+    IDs (``validateContainerStatusUsers``) and allocated-resources health (``validateContainerStatusAllocated
+    ResourcesStatus``).
+    """
+    errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+    nstatus, ostatus = _m(new, "status"), _m(old, "status")
+    nspec, ospec = _m(new, "spec"), _m(old, "spec")
+    conditions = _l(nstatus, "conditions")
+    if conditions:
+        errs += _validate_pod_conditions(conditions, "metadata.conditions")
+    if _s(nspec, "nodeName") != _s(ospec, "nodeName"):
+        errs.append(forbidden("status.nodeName", "may not be changed directly"))
+    nominated = _s(nstatus, "nominatedNodeName")
+    if nominated and nominated != _s(ostatus, "nominatedNodeName"):
+        errs += [invalid("status.nominatedNodeName", nominated, m) for m in name_is_dns_subdomain(nominated, False)]
+    qos = _s(nstatus, "qosClass")
+    if qos != _s(ostatus, "qosClass"):
+        errs.append(invalid("status.qosClass", qos, FIELD_IMMUTABLE_ERROR_MSG))
+    if _s(ospec, "restartPolicy") != "Always":  # with Always, any container may restart: nothing to check
+        errs += validate_container_state_transition(
+            _l(nstatus, "containerStatuses"),
+            _l(ostatus, "containerStatuses"),
+            "status.containerStatuses",
+            _s(ospec, "restartPolicy"),
+        )
+        errs += validate_init_container_state_transition(
+            _l(nstatus, "initContainerStatuses"),
+            _l(ostatus, "initContainerStatuses"),
+            "status.initContainerStatuses",
+            ospec,
+        )
+    old_ephemeral = _l(ostatus, "ephemeralContainerStatuses")
+    if old_ephemeral:  # the kubelet never restarts an ephemeral container: an implicit restartPolicy Never
+        errs += validate_container_state_transition(
+            _l(nstatus, "ephemeralContainerStatuses"), old_ephemeral, "status.ephemeralContainerStatuses", "Never"
+        )
+    claim_statuses = _l(nstatus, "resourceClaimStatuses")
+    if claim_statuses:
+        errs += _validate_pod_resource_claim_statuses(
+            claim_statuses, _l(nspec, "resourceClaims"), "status.resourceClaimStatuses"
+        )
+    errs += _validate_status_ips(nstatus, "podIPs", "PodIP")
+    errs += _validate_status_ips(nstatus, "hostIPs", "HostIP")
+    return errs
+
+
 # --- core: Service, Namespace, Node, ConfigMap, ServiceAccount, Event ---------------------------------------------
 
 
@@ -1865,46 +2131,81 @@ _CREATE: dict[str, Callable[[Obj], Errors]] = {
 }
 
 
+# Update validators that begin with ValidateObjectMetaUpdate of their own (so _update does not run it first).
+_OWN_META_UPDATE: dict[str, Callable[[Obj, Obj], Errors]] = {
+    "Pod": validate_pod_update,
+    "Service": validate_service_update,
+    "ConfigMap": validate_config_map_update,
+    "Node": validate_node_update,
+    "PriorityClass": validate_priority_class_update,
+}
+
+
 def _update(new: Obj, old: Obj, kind: str) -> Errors:
+    own = _OWN_META_UPDATE.get(kind)
+    if own is not None:
+        return own(new, old)
     meta_update = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+    rest = _NOT_METADATA.get(kind)
+    if rest is not None:  # the create-time checks other than metadata (see _NOT_METADATA)
+        errs = rest(new)
+        return meta_update + [e for e in errs if not e.field.startswith("metadata.")] if errs else meta_update
     if kind == "Deployment":
         # ValidateDeploymentUpdate, then the apps/v1 strategy's selector check.
         return meta_update + validate_deployment_spec(_m(new, "spec")) + _selector_immutable(new, old)
     if kind == "ReplicaSet":
         return meta_update + validate_replica_set_spec(_m(new, "spec")) + _selector_immutable(new, old)
-    if kind == "Pod":
-        return validate_pod_update(new, old)
-    if kind == "Service":
-        return validate_service_update(new, old)
-    if kind == "ConfigMap":
-        return validate_config_map_update(new, old)
     if kind in ("RoleBinding", "ClusterRoleBinding"):
         return validate_role_binding_update(new, old, kind == "RoleBinding")
     if kind in ("Role", "ClusterRole"):
         # ValidateRoleUpdate / ValidateClusterRoleUpdate: ValidateRole of the new object first, then the meta update.
         return validate_role(new, kind == "Role") + meta_update
-    if kind == "Node":
-        return validate_node_update(new, old)
     if kind == "EndpointSlice":
         return meta_update + validate_endpoint_slice_update(new, old)
-    if kind == "PriorityClass":
-        return validate_priority_class_update(new, old)
     if kind == "HorizontalPodAutoscaler":
         bound = 0 if _m(old, "spec").get("minReplicas") == 0 else 1
         return meta_update + [e for e in validate_hpa(new, bound) if not e.field.startswith("metadata.")]
     # Every other kind: ValidateXUpdate is ValidateObjectMetaUpdate plus the create-time checks of the new object,
-    # without re-checking the (unchangeable) name.
+    # without re-checking the (unchangeable) name. Kinds whose create-time checks split into metadata and the rest
+    # (_NOT_METADATA, above) run only the rest: the same errors, as metadata errors are dropped here anyway.
     create = _CREATE[kind](new)
     return meta_update + [e for e in create if not e.field.startswith("metadata.")]
 
 
-def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
+def _validate_lease_spec(lease: Obj) -> Errors:
+    """``validate_lease`` without its object metadata: upstream ``ValidateLeaseSpec``."""
+    spec = _m(lease, "spec")
+    errs: Errors = []
+    if spec.get("leaseDurationSeconds") is not None and _i(spec, "leaseDurationSeconds") <= 0:
+        errs.append(invalid("spec.leaseDurationSeconds", spec["leaseDurationSeconds"], "must be greater than 0"))
+    if spec.get("leaseTransitions") is not None and _i(spec, "leaseTransitions") < 0:
+        errs.append(invalid("spec.leaseTransitions", spec["leaseTransitions"], IS_NEGATIVE_ERROR_MSG))
+    return errs
+
+
+# The create-time checks of a kind other than its object metadata, for an update (``ValidateLeaseUpdate`` is
+# ``ValidateObjectMetaUpdate`` plus ``ValidateLeaseSpec``; an Event's update is the meta update plus
+# ``legacyValidateEvent``; a ServiceAccount's has nothing but its metadata).
+_NOT_METADATA: dict[str, Callable[[Obj], Errors]] = {
+    "Lease": _validate_lease_spec,
+    "Event": lambda ev: legacy_validate_event(ev),
+    "ServiceAccount": lambda _sa: [],
+}
+
+# Validation of a write to the status subresource, where upstream's status strategy differs from the update's.
+_STATUS_UPDATE: dict[str, Callable[[Obj, Obj], Errors]] = {"Pod": validate_pod_status_update}
+
+
+def validate(obj: dict, old: dict | None = None, subresource: str = "") -> list[FieldError]:
     """Validate ``obj`` as the API server would on create (``old`` is None) or update; all errors, in order.
+
+    ``subresource="status"`` validates an update of the status subresource, as the kind's status strategy does
+    (for a Pod ``ValidatePodStatusUpdate``; the other kinds' status updates are validated as updates).
 
     Never raises: an object of an unknown kind, or one whose fields have the wrong types, gets an
     ``Invalid value`` error instead.
     """
-    if not isinstance(obj, Mapping):
+    if type(obj) is not dict and not isinstance(obj, Mapping):
         return [invalid("<nil>", Verbatim(type(obj).__name__), "must be an object")]
     try:
         kind = kind_of(obj)  # type: ignore[arg-type]
@@ -1913,8 +2214,12 @@ def validate(obj: dict, old: dict | None = None) -> list[FieldError]:
     try:
         if old is None:
             return _CREATE[kind.kind](obj)
-        if not isinstance(old, Mapping):
+        if type(old) is not dict and not isinstance(old, Mapping):
             return [invalid("<nil>", Verbatim(type(old).__name__), "old object must be an object")]
+        if subresource == "status":
+            status_update = _STATUS_UPDATE.get(kind.kind)
+            if status_update is not None:
+                return status_update(obj, old)
         return _update(obj, old, kind.kind)
     except _Shape as err:
         return [invalid(err.name, Verbatim(repr(err.value)), "has the wrong type")]

@@ -54,7 +54,7 @@ DELETE = "DELETE"
 CONNECT = "CONNECT"
 
 
-@dataclass
+@dataclass(slots=True)
 class Request:
     """One API request as the pipeline sees it (upstream: the request info, ``user.Info`` and
     ``admission.Attributes`` together)."""
@@ -103,11 +103,13 @@ def decode(req: Request) -> None:
 
 
 _apply_defaults: Callable[[Obj], Obj] | None = None
+_set_defaults: Callable[[Obj], Obj] | None = None
 _validate: Callable[..., list] | None = None
 
 
 def default(obj: Obj) -> Obj:
-    """A defaulted copy of ``obj`` (``k8smodel.api.defaults.apply_defaults``)."""
+    """A defaulted copy of ``obj`` (``k8smodel.api.defaults.apply_defaults``): for an object the client still
+    holds (upstream decodes a request body into a new object, so the client's own is never touched)."""
     global _apply_defaults
     if _apply_defaults is None:
         from k8smodel.api.defaults import apply_defaults
@@ -116,14 +118,25 @@ def default(obj: Obj) -> Obj:
     return _apply_defaults(obj)
 
 
-def validate(obj: Obj, old: Obj | None = None) -> None:
-    """The kind's semantic validation; raises ``422 Invalid`` with upstream's message."""
+def default_in_place(obj: Obj) -> Obj:
+    """``default`` without the copy, for an object the API server built itself (a merge patch's result)."""
+    global _set_defaults
+    if _set_defaults is None:
+        from k8smodel.api.defaults import set_object_defaults
+
+        _set_defaults = set_object_defaults
+    return _set_defaults(obj)
+
+
+def validate(obj: Obj, old: Obj | None = None, subresource: str = "") -> None:
+    """The kind's semantic validation (for ``subresource="status"``, its status strategy's); raises ``422
+    Invalid`` with upstream's message."""
     global _validate
     if _validate is None:
         from k8smodel.api.validation import validate as validate_fn
 
         _validate = validate_fn
-    problems = _validate(obj, old)
+    problems = _validate(obj, old, subresource) if subresource else _validate(obj, old)
     if problems:
         raise errors.invalid(obj, problems)
 
@@ -409,6 +422,7 @@ __all__ = [
     "Request",
     "decode",
     "default",
+    "default_in_place",
     "default_toleration_seconds",
     "namespace_lifecycle",
     "priority",

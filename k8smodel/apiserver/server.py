@@ -29,8 +29,19 @@ kubelet stops the containers and then deletes the Pod with grace period 0. An ob
 first marked ``Terminating`` and removed only once its ``spec.finalizers`` are empty
 (``pkg/registry/core/namespace/storage/storage.go``). Other objects go at once.
 
+The ``status`` subresource (``update_status``, or ``patch(..., subresource="status")``) is the status strategy's
+path (``pkg/registry/core/pod/strategy.go`` ``podStatusStrategy``): the stored ``spec`` is put back before
+validation, and a Pod's status is validated as upstream's ``ValidatePodStatusUpdate`` does (metadata and status
+only, ``k8smodel.api.validation``). A merge patch is applied to the server's own decoding of the stored object and
+the result defaulted in place (upstream decodes the patched JSON into a new object); for ``pods/status`` defaulting
+is skipped, as every Pod default is in the ``spec`` the status strategy replaces.
+
 Every write is logged with ``sim.log("api", verb, resource, namespace, name, user, rv, code)``, and every rejected
-request with its ``code`` and ``reason``; a rejected request changes nothing in etcd.
+request with its ``code`` and ``reason``; a rejected request changes nothing in etcd (when ``sim.log_enabled`` is
+off, the records are not even built).
+
+The API server's etcd compactor (``compact.py``, every five minutes) is ``self.compactor``; it is not started here
+(a cluster starts it with its control plane, so that a simulation with nothing to do still ends).
 
 What the model leaves out
     * HTTP, content negotiation, API discovery and the aggregation layer; requests are method calls, and a
@@ -50,17 +61,20 @@ What the model leaves out
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from k8smodel.api import errors
+from k8smodel.api.defaults import _deepcopy, has_defaults
 from k8smodel.api.errors import StatusError
 from k8smodel.api.kinds import Kind, UnknownKind, for_kind, for_resource, kind_of
 from k8smodel.api.labels import Selector, SelectorError, parse_selector, selector_from_set
 from k8smodel.apiserver import admission
 from k8smodel.apiserver.admission import CREATE, DELETE, UPDATE, Request
 from k8smodel.apiserver.authn import ADMIN, ANONYMOUS, Authenticator, UserInfo
+from k8smodel.apiserver.compact import DEFAULT_COMPACTION_INTERVAL, Compactor
 from k8smodel.apiserver.rbac import Attributes, RBACAuthorizer, bootstrap_objects, forbidden_message
 from k8smodel.apiserver.registry import (
     Strategy,
@@ -88,12 +102,14 @@ _NAMESPACES = for_kind("Namespace")
 _RBAC_KINDS = ("ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding")
 
 
+_UUID4_KEEP = ~(0xC000 << 48) & ~(0xF000 << 64)  # the variant and version bits cleared ...
+_UUID4_SET = (0x8000 << 48) | (4 << 76)  # ... and set to RFC 4122's variant and version 4
+
+
 def _uuid4(bits: int) -> str:
     """``str(uuid.UUID(int=bits, version=4))`` without building the UUID object: the same bit twiddling (RFC 4122
     variant, version 4) and the same ``8-4-4-4-12`` hex text, at a fraction of the cost."""
-    bits = (bits & ~(0xC000 << 48)) | (0x8000 << 48)
-    bits = (bits & ~(0xF000 << 64)) | (4 << 76)
-    h = f"{bits:032x}"
+    h = "%032x" % ((bits & _UUID4_KEEP) | _UUID4_SET)
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
@@ -107,6 +123,22 @@ def merge_patch(target: Any, patch: Any) -> Any:
             result.pop(key, None)
         else:
             result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+def _merge_patch_owned(target: Any, patch: Any) -> Any:
+    """``merge_patch`` whose result shares nothing with ``patch`` (what it takes from the patch is deep-copied): the
+    patch is the client's, the target the server's own decoding, so the result can be defaulted in place, as upstream
+    decodes the patched JSON into a new object (``applyPatchToCurrentObject``, ``endpoints/handlers/patch.go``)."""
+    if not isinstance(patch, Mapping):
+        t = type(patch)
+        return patch if t is str or t is int or t is bool or t is float or patch is None else _deepcopy(patch)
+    result = dict(target) if isinstance(target, Mapping) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = _merge_patch_owned(result.get(key), value)
     return result
 
 
@@ -172,7 +204,8 @@ class ListerWatcher:
 class APIServer:
     """kube-apiserver: the only component that reads and writes etcd (see the module docstring).
 
-    ``tokens`` maps static bearer tokens to users (``--token-auth-file``). At start it creates, unless already
+    ``tokens`` maps static bearer tokens to users (``--token-auth-file``); ``etcd_compaction_interval`` is
+    ``--etcd-compaction-interval`` (seconds or ``"5m"``; 0 never compacts). At start it creates, unless already
     stored, the ``cluster-admin`` ClusterRole and its binding to ``system:masters`` and the namespaces
     ``default``, ``kube-system``, ``kube-public`` and ``kube-node-lease``.
     """
@@ -184,6 +217,7 @@ class APIServer:
         *,
         tokens: Mapping[str, UserInfo] | None = None,
         bootstrap: bool = True,
+        etcd_compaction_interval: float | str = DEFAULT_COMPACTION_INTERVAL,
     ) -> None:
         self.sim = sim
         self.store = store if store is not None else Store()
@@ -194,8 +228,10 @@ class APIServer:
         self._uid_rng = sim.rng("apiserver/uid")
         self._name_rng = sim.rng("apiserver/names")
         self.fanout = WatchFanout(self.store)
+        # --etcd-compaction-interval (5m; 0: never): started with the control plane (Cluster.start_control_plane)
+        self.compactor = Compactor(sim, self.store, etcd_compaction_interval)
         self._stamp: tuple[float, str] = (-1.0, "")
-        self._namespaces: dict[str, tuple[int, Obj]] = {}
+        self._namespaces: dict[str, tuple[int, Obj, str]] = {}  # name -> (mod_revision, object, etcd key)
         self._rbac_watches = [self._watch_rbac(for_kind(k)) for k in _RBAC_KINDS]
         if bootstrap:
             for obj in bootstrap_objects():
@@ -280,19 +316,22 @@ class APIServer:
     # ---- stage 3: admission ------------------------------------------------------------------------------
 
     def admit(self, req: Request) -> None:
-        """The mutating admission plugins, in upstream's order."""
+        """The mutating admission plugins, in upstream's order (Priority and DefaultTolerationSeconds act on Pods and
+        PriorityClasses only, so other kinds skip them)."""
         admission.namespace_lifecycle(req, self._get_namespace)
-        admission.priority(req, self.store)
-        admission.default_toleration_seconds(req)
+        kind = req.kind.kind
+        if kind == "Pod" or kind == "PriorityClass":
+            admission.priority(req, self.store)
+            admission.default_toleration_seconds(req)
 
     def _get_namespace(self, name: str) -> Obj | None:
         """The Namespace from etcd (decoded once per version: a read-only view for admission)."""
-        kv = self.store.get(_NAMESPACES.key(name))
+        cached = self._namespaces.get(name)
+        kv = self.store.get(_NAMESPACES.key(name) if cached is None else cached[2])
         if kv is None:
             return None
-        cached = self._namespaces.get(name)
         if cached is None or cached[0] != kv.mod_revision:
-            cached = self._namespaces[name] = (kv.mod_revision, decode(kv.value, kv.mod_revision))
+            cached = self._namespaces[name] = (kv.mod_revision, decode(kv.value, kv.mod_revision), kv.key)
         return cached[1]
 
     # ---- the pipeline's frame ----------------------------------------------------------------------------
@@ -310,6 +349,8 @@ class APIServer:
     def _reject(self, req: Request, err: StatusError) -> None:
         """Log a refused request with its code (``kind`` is the log record's own name, so the object's kind is
         logged as ``resource``, as the audit log's ``objectRef.resource``)."""
+        if not self.sim.log_enabled:
+            return
         self.sim.log(
             "api",
             verb=req.verb,
@@ -330,6 +371,8 @@ class APIServer:
 
     def _log_write(self, req: Request, verb: str, name: str, rv: int, code: int = 200) -> None:
         assert req.user is not None
+        if not self.sim.log_enabled:
+            return
         self.sim.log(
             "api",
             verb=verb,
@@ -513,7 +556,14 @@ class APIServer:
         self._begin(req)
         matches = self._matcher(req.kind, req.extra["label_selector"], req.extra["field_selector"])
         result = self.store.range(req.kind.prefix(req.namespace or None))
-        items = [decode(kv.value, kv.mod_revision) for kv in result.kvs]
+        kvs = result.kvs
+        needle = _trigger_needle(req.kind, req.extra["field_selector"])
+        if needle is not None:
+            # The cacher lists a selector on an indexed trigger field (a kubelet's spec.nodeName=<node>) from its
+            # index. The model's stand-in: an object with that field value has it in its stored JSON, so only
+            # those objects are decoded (and then matched in full, as every other).
+            kvs = [kv for kv in kvs if needle in kv.value]
+        items = [decode(kv.value, kv.mod_revision) for kv in kvs]
         if matches is not None:
             items = [o for o in items if matches(o)]
         return items, str(result.revision)
@@ -532,8 +582,8 @@ class APIServer:
     ) -> Obj:
         """Replace the object (``PUT``). Its ``metadata.resourceVersion`` must be the stored one (``409``
         otherwise); without one the update is unconditional, as every strategy here allows."""
-        meta = obj.get("metadata") if isinstance(obj, Mapping) else None
-        meta = meta if isinstance(meta, Mapping) else {}
+        meta = obj.get("metadata") if type(obj) is dict or isinstance(obj, Mapping) else None
+        meta = meta if type(meta) is dict or isinstance(meta, Mapping) else {}
         req = Request("update", None, name=meta.get("name") or "", subresource=subresource, credentials=user)  # type: ignore[arg-type]
         req.obj, req.dry_run, req.from_manifest = obj, dry_run, from_manifest
         try:
@@ -585,38 +635,63 @@ class APIServer:
 
     def _patch(self, req: Request) -> Obj:
         self._begin(req)
-        if req.subresource == "status" and not req.kind.has_status:
-            raise errors.not_found(req.kind.group_resource, req.name)
-        kv = self.store.get(req.kind.key(req.name, req.namespace or None))
+        kind = req.kind
+        if req.subresource == "status" and not kind.has_status:
+            raise errors.not_found(kind.group_resource, req.name)
+        key = kind.key(req.name, req.namespace or None)
+        kv = self.store.get(key)
         if kv is None:
-            raise errors.not_found(req.kind.group_resource, req.name)
+            raise errors.not_found(kind.group_resource, req.name)
         current = decode(kv.value, kv.mod_revision)
         patch = req.extra["patch"]
-        patched = merge_patch(current, patch)
+        patched = _merge_patch_owned(current, patch)
         if not isinstance(patched.get("metadata"), Mapping):
             raise errors.bad_request("metadata: must be an object")
         if not ((patch.get("metadata") or {}).get("resourceVersion")):
             patched["metadata"] = {**patched["metadata"], "resourceVersion": current["metadata"]["resourceVersion"]}
         if patched.get("metadata", {}).get("name") != req.name:
             raise errors.bad_request("the name of the object does not match the name on the URL")
-        obj = req.obj = admission.default(patched)
-        return self._guaranteed_update(req, obj)
+        # The patched object is the server's own (it shares parts only with `current`, which nothing else holds), so
+        # it is defaulted in place. A Pod's defaults are all in its spec, which the status subresource replaces with
+        # the stored one (podStatusStrategy.PrepareForUpdate): for pods/status defaulting could change nothing.
+        if not (req.subresource == "status" and kind.kind == "Pod" and kind.group == ""):
+            admission.default_in_place(patched)
+        req.obj = patched
+        # When nothing nested is changed in place from here on (no defaults, no mutating admission: a Pod's status,
+        # an Event, a Lease), `current` serves as the stored object the update compares with (it is exactly the
+        # stored version) instead of decoding it again.
+        existing = current if self._reads_only(kind, req.subresource) else None
+        return self._guaranteed_update(req, patched, kv, existing)
 
-    def _guaranteed_update(self, req: Request, obj: Obj) -> Obj:
-        """``Store.Update`` inside ``GuaranteedUpdate``: check the resourceVersion, prepare, validate, write."""
+    @staticmethod
+    def _reads_only(kind: Kind, subresource: str) -> bool:
+        """Whether an update of ``kind`` (``subresource``) changes the new object only at its top level and in its
+        metadata, after a merge patch: no defaulting (or skipped, for a Pod's status) and no mutating admission plugin
+        (those change Pods only)."""
+        if kind.kind == "Pod" and kind.group == "":
+            return subresource == "status"
+        return not has_defaults(kind.api_version, kind.kind)
+
+    def _guaranteed_update(self, req: Request, obj: Obj, kv: Any = None, existing: Obj | None = None) -> Obj:
+        """``Store.Update`` inside ``GuaranteedUpdate``: check the resourceVersion, prepare, validate, write.
+
+        A patch passes the version it read (``kv``) and, when it may serve as the old object unchanged, its decoding
+        (``existing``), as upstream's ``GuaranteedUpdate`` takes the object the request already read."""
         kind = req.kind
         strategy = strategy_for(kind)
         meta = _object_meta(obj)
         self._match_namespace(kind, meta, req.namespace)
         key = kind.key(req.name, req.namespace or None)
-        kv = self.store.get(key)
+        if kv is None:
+            kv = self.store.get(key)
         if kv is None:
             if strategy.allow_create_on_update and not req.subresource:
                 meta.pop("resourceVersion", None)
                 req.verb = "create"
                 return self._create_prepared(req)
             raise errors.not_found(kind.group_resource, req.name)
-        existing = decode(kv.value, kv.mod_revision)
+        if existing is None:
+            existing = decode(kv.value, kv.mod_revision)
         rv = meta.get("resourceVersion")
         if not rv:
             if not strategy.allow_unconditional_update:
@@ -634,7 +709,7 @@ class APIServer:
         req.operation = UPDATE
         self.admit(req)
         self._before_update(strategy, req.subresource, obj, existing)
-        admission.validate(obj, existing)
+        admission.validate(obj, existing, req.subresource)
         # ShouldDeleteDuringUpdate: the last finalizer of an object being deleted (with no grace left) is gone
         old_meta = existing["metadata"]
         if (
@@ -1024,6 +1099,30 @@ def admission_field_required(path: str) -> Any:
     from k8smodel.api.field import required
 
     return required(path)
+
+
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9._-]+")
+_TRIGGER_JSON_KEYS = {"/registry/pods/": b'"nodeName":'}  # the trigger fields of watch.TRIGGERS, as stored
+
+
+def _trigger_needle(kind: Kind, field_selector: str | None) -> bytes | None:
+    """For a selector that requires the kind's trigger field to equal a non-empty plain value, the bytes every
+    stored object with that value contains (``"nodeName":"node-1"``); ``None`` otherwise."""
+    if not field_selector:
+        return None
+    prefix = kind.prefix()
+    json_key = _TRIGGER_JSON_KEYS.get(prefix)
+    if json_key is None:
+        return None
+    field = TRIGGERS[prefix][0]
+    try:
+        requirements = parse_field_selector(field_selector)
+    except StatusError:
+        return None
+    for r in requirements:
+        if r.field == field and r.operator == "=" and r.value and _PLAIN_VALUE.fullmatch(r.value):
+            return json_key + b'"' + r.value.encode() + b'"'
+    return None
 
 
 def _gc_finalizers(finalizers: list[str], policy: str | None) -> tuple[bool, list[str]]:

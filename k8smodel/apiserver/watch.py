@@ -21,6 +21,14 @@ field selector says ``spec.nodeName=<node>`` — every kubelet's — is only off
 were, on that node. Without the index each Pod change would be matched against every kubelet's watch, which at
 100 nodes costs more than the change itself.
 
+The cacher keeps each object's previous version in its watch cache, so a change's old object needs no decoding.
+The model keeps what it needs of that: for an indexed kind, each object's trigger value as of its latest change
+(recorded while indexed watchers exist), and for each watcher whether the latest version it was offered of each
+object matched its selectors. Etcd's ``prev_kv`` of the next change is exactly that version, so the previous
+object is decoded only when it is delivered (a ``DELETED``) or was never seen. A list with the trigger field in its
+field selector (a kubelet's ``spec.nodeName=<node>``) decodes only the stored objects that hold that value
+(``server.py``), where upstream's cacher answers it from its index.
+
 What the model leaves out: the watch cache's own sliding window and its ``resourceVersion="0"`` list; bookmarks;
 watch timeouts; slow-watcher termination; ``sendInitialEvents``.
 """
@@ -36,12 +44,24 @@ from k8smodel.etcd import CompactedError, EventType, Store
 
 Obj = dict[str, Any]
 _PUT = EventType.PUT
+_MAX_MATCHED = 100_000  # objects whose last match one watcher remembers
 
 
 class APIWatch:
     """One client watch; :meth:`stop` ends it. Without a callback, events wait in :attr:`events`."""
 
-    __slots__ = ("_fanout", "callback", "events", "group", "matches", "min_rev", "prefix", "stopped", "trigger")
+    __slots__ = (
+        "_fanout",
+        "callback",
+        "events",
+        "group",
+        "matched",
+        "matches",
+        "min_rev",
+        "prefix",
+        "stopped",
+        "trigger",
+    )
 
     def __init__(
         self,
@@ -61,6 +81,9 @@ class APIWatch:
         self.callback = callback if callback is not None else self._buffer
         self.min_rev = 0
         self.stopped = False
+        # Whether each object this watch was last offered matched its selectors: the next change's previous object
+        # is that very version, so its match need not be decoded and evaluated again.
+        self.matched: dict[str, bool] = {}
 
     def _buffer(self, event_type: str, obj: Obj) -> None:
         self.events.append((event_type, obj))
@@ -91,12 +114,15 @@ TRIGGERS: dict[str, tuple[str, Callable[[Obj], str]]] = {"/registry/pods/": ("sp
 class _Group:
     """The watchers of one kind: those indexed by their trigger value, and the rest."""
 
-    __slots__ = ("by_value", "plain", "trigger")
+    __slots__ = ("by_value", "plain", "trigger", "values")
 
     def __init__(self, trigger: Callable[[Obj], str] | None) -> None:
         self.plain: tuple[APIWatch, ...] = ()
         self.by_value: dict[str, tuple[APIWatch, ...]] = {}
         self.trigger = trigger
+        # The trigger value of each object's latest version, recorded while indexed watchers exist (the cacher keeps
+        # the previous object in its watch cache): a change's previous trigger value without decoding prev_kv.
+        self.values: dict[str, str] = {}
 
     def empty(self) -> bool:
         return not self.plain and not self.by_value
@@ -133,7 +159,11 @@ class WatchFanout:
             current = store.range(prefix)
             for kv in current.kvs:
                 obj = decode(kv.value, kv.mod_revision)
-                if matches is None or matches(obj):
+                if matches is None:
+                    initial.append((ADDED, obj))
+                    continue
+                passes = w.matched[kv.key] = matches(obj)
+                if passes:
                     initial.append((ADDED, obj))
         else:
             rv = int(resource_version)
@@ -148,7 +178,7 @@ class WatchFanout:
                 events = replay.drain()
                 replay.cancel()
                 for event in events:
-                    delivered = _transform(event, matches, {})
+                    delivered = _transform(event, matches, {}, None)
                     if delivered is not None:
                         initial.append(delivered)
         w.min_rev = max(store.revision + 1, int(resource_version or 0) + 1)
@@ -178,6 +208,8 @@ class WatchFanout:
                 g.by_value[w.trigger] = rest
             else:
                 g.by_value.pop(w.trigger, None)
+            if not g.by_value:
+                g.values.clear()  # no longer kept current: start again with the next indexed watcher
         if g.empty():
             del self._groups[w.group]
 
@@ -201,12 +233,21 @@ class WatchFanout:
             watchers = g.plain
             if g.by_value:
                 # indexedTrigger: the watchers of the object's trigger value now and before the change
-                values = []
+                known = g.values
+                current = previous = None
                 if event.type is _PUT:
-                    values.append(g.trigger(_decoded(event, "cur", cache)))  # type: ignore[misc]
+                    current = g.trigger(_decoded(event, "cur", cache))  # type: ignore[misc]
                 if event.prev_kv is not None:
-                    values.append(g.trigger(_decoded(event, "prev", cache)))  # type: ignore[misc]
-                for value in dict.fromkeys(values):
+                    previous = known.get(key)
+                    if previous is None:
+                        previous = g.trigger(_decoded(event, "prev", cache))  # type: ignore[misc]
+                if current is None:
+                    known.pop(key, None)
+                else:
+                    known[key] = current
+                for value in (current, previous) if previous != current else (current,):
+                    if value is None:
+                        continue
                     indexed = g.by_value.get(value)
                     if indexed:
                         watchers = (*watchers, *indexed)
@@ -216,7 +257,7 @@ class WatchFanout:
             for w in watchers:
                 if w.stopped or rev < w.min_rev or not key.startswith(w.prefix):
                     continue
-                delivered = _transform(event, w.matches, cache)
+                delivered = _transform(event, w.matches, cache, w.matched)
                 if delivered is None:
                     continue
                 self.deliveries += 1
@@ -242,14 +283,26 @@ def _decoded(event: Any, which: str, cache: dict[str, Any]) -> Obj:
     return obj
 
 
-def _transform(event: Any, matches: Callable[[Obj], bool] | None, cache: dict[str, Any]) -> tuple[str, Obj] | None:
-    """``watchChan.transform``: the client event for one etcd event, or ``None`` if the watcher skips it."""
+def _transform(
+    event: Any, matches: Callable[[Obj], bool] | None, cache: dict[str, Any], matched: dict[str, bool] | None
+) -> tuple[str, Obj] | None:
+    """``watchChan.transform``: the client event for one etcd event, or ``None`` if the watcher skips it.
+
+    ``matched`` is the watcher's record of whether each object's latest version it was offered matched (``None``
+    for a replay, which neither reads nor writes it): the previous version of a change is the one last offered."""
     if event.type is _PUT:
         cur = _decoded(event, "cur", cache)
         if matches is None:
             return (ADDED if event.kv.version == 1 else MODIFIED, cur)
         cur_passes = matches(cur)
-        prev_passes = event.prev_kv is not None and matches(_decoded(event, "prev", cache))
+        prev_passes = False
+        if event.prev_kv is not None:
+            known = None if matched is None else matched.get(event.kv.key)
+            prev_passes = known if known is not None else matches(_decoded(event, "prev", cache))
+        if matched is not None:
+            if len(matched) >= _MAX_MATCHED:  # only a shortcut: forgetting costs a decode, never an answer
+                matched.clear()
+            matched[event.kv.key] = cur_passes
         if cur_passes and prev_passes:
             return (MODIFIED, cur)
         if cur_passes:
@@ -257,10 +310,13 @@ def _transform(event: Any, matches: Callable[[Obj], bool] | None, cache: dict[st
         if prev_passes:
             return (DELETED, _decoded(event, "prev", cache))
         return None
+    known = None if matched is None else matched.pop(event.kv.key, None)
     if event.prev_kv is None:
         return None  # the deleted version was compacted away
+    if known is False:
+        return None
     prev = _decoded(event, "prev", cache)
-    if matches is not None and not matches(prev):
+    if known is None and matches is not None and not matches(prev):
         return None
     return (DELETED, prev)
 

@@ -39,8 +39,6 @@ plugin to write its configuration.
 
 from __future__ import annotations
 
-import math
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from k8smodel.api.errors import StatusError
@@ -117,28 +115,14 @@ def node_status_has_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return False
 
 
-_STAMPS: weakref.WeakKeyDictionary[Simulation, list[Any]] = weakref.WeakKeyDictionary()
-
-
-def _second_stamp(sim: Simulation, second: int) -> str:
-    """``sim.rfc3339`` of a whole second, cached per simulation (every kubelet heartbeats in the same seconds)."""
-    entry = _STAMPS.get(sim)
-    if entry is None or entry[0] != second:
-        entry = [second, sim.rfc3339(float(second))]
-        _STAMPS[sim] = entry
-    return entry[1]
-
-
 def timestamp(sim: Simulation, t: float | None = None) -> str:
-    """``sim.rfc3339(t)`` (a ``metav1.Time``), faster for the many stamps of one simulated second."""
-    return _second_stamp(sim, math.floor(sim.now if t is None else t))
+    """``sim.rfc3339(t)`` (a ``metav1.Time``; the simulation formats each second once)."""
+    return sim.rfc3339(t)
 
 
 def timestamp_micro(sim: Simulation, t: float | None = None) -> str:
-    """``sim.rfc3339_micro(t)`` (a ``metav1.MicroTime``, a Lease's ``renewTime``), byte for byte."""
-    micros = round((sim.now if t is None else t) * 1_000_000)
-    second, fraction = divmod(micros, 1_000_000)
-    return f"{_second_stamp(sim, second)[:-1]}.{fraction:06d}Z"
+    """``sim.rfc3339_micro(t)`` (a ``metav1.MicroTime``, a Lease's ``renewTime``)."""
+    return sim.rfc3339_micro(t)
 
 
 class NodeStatusManager:
