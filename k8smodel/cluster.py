@@ -82,6 +82,7 @@ from k8smodel.apiserver.server import merge_patch
 from k8smodel.client import Informer
 from k8smodel.controllers.nodeipam import DEFAULT_CLUSTER_CIDR, NodeIPAMController
 from k8smodel.controllers.nodelifecycle import NODE_LEASE_NAMESPACE, NodeLifecycleController
+from k8smodel.controllers.replicaset import ReplicaSetController
 from k8smodel.controllers.tainteviction import TaintEvictionController
 from k8smodel.etcd import Store
 from k8smodel.kubelet.config import NodeConfig
@@ -217,6 +218,9 @@ class Cluster:
             ),
             "taint-eviction-controller": TaintEvictionController(
                 self.sim, self.api, pod_informer=pods, node_informer=nodes
+            ),
+            "replicaset-controller": ReplicaSetController(
+                self.sim, self.api, rs_informer=self.shared_informer("replicasets"), pod_informer=pods
             ),
         }
         # components registered before the build (the scheduler, ...) come after the node controllers

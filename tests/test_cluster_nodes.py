@@ -77,6 +77,7 @@ def test_run_without_until_refuses_once_the_control_plane_runs():
         "node-ipam-controller",
         "node-lifecycle-controller",
         "taint-eviction-controller",
+        "replicaset-controller",
         "kube-scheduler",
     ]
     with pytest.raises(RuntimeError, match="never return"):
