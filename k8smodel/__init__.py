@@ -8,6 +8,7 @@ from k8smodel.api.intstr import IntOrString, scaled_value_from_int_or_percent
 from k8smodel.cluster import ApplyError, Cluster, DrainError, NodeError
 from k8smodel.controllers.deployment_util import resolve_fenceposts, rollout_bounds
 from k8smodel.kubelet.config import NodeConfig
+from k8smodel.rollout import RolloutError
 from k8smodel.views import render as _render
 
 __version__ = "0.1.0"
@@ -21,6 +22,7 @@ __all__ = [
     "IntOrString",
     "NodeConfig",
     "NodeError",
+    "RolloutError",
     "__version__",
     "resolve_fenceposts",
     "rollout_bounds",

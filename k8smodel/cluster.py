@@ -56,8 +56,9 @@ What the model leaves out:
   go (their kubelet is down) waits, as kubectl would, but gives up after an hour of simulated time with a
   :class:`DrainError` saying so, unless ``timeout`` is given (kubectl's ``--timeout``).
 * The control plane starts with the first node rather than with the cluster (see above). Removing a node stops its
-  kubelet and deletes the Node; its Lease and its Pods stay until a garbage collector (not modelled yet) removes
-  them.
+  kubelet and deletes the Node; the garbage collector then deletes its Lease (the Node owns it), but its Pods stay:
+  upstream's PodGC controller (``pkg/controller/podgc``), which force-deletes Pods bound to a node that no longer
+  exists, is not modelled.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ from typing import Any
 
 import pandas as pd
 
+from k8smodel import rollout
 from k8smodel.api import errors
 from k8smodel.api.errors import StatusError
 from k8smodel.api.kinds import Kind, UnknownKind, for_kind, for_resource, kind_of
@@ -80,6 +82,9 @@ from k8smodel.api.manifest import ManifestError, dump_json, dump_yaml, load_mani
 from k8smodel.apiserver import ADMIN, APIServer, UserInfo, admission
 from k8smodel.apiserver.server import merge_patch
 from k8smodel.client import Informer
+from k8smodel.controllers.deployment import DeploymentController
+from k8smodel.controllers.garbagecollector import GarbageCollector
+from k8smodel.controllers.namespace import NamespaceController
 from k8smodel.controllers.nodeipam import DEFAULT_CLUSTER_CIDR, NodeIPAMController
 from k8smodel.controllers.nodelifecycle import NODE_LEASE_NAMESPACE, NodeLifecycleController
 from k8smodel.controllers.replicaset import ReplicaSetController
@@ -221,6 +226,17 @@ class Cluster:
             ),
             "replicaset-controller": ReplicaSetController(
                 self.sim, self.api, rs_informer=self.shared_informer("replicasets"), pod_informer=pods
+            ),
+            "deployment-controller": DeploymentController(
+                self.sim,
+                self.api,
+                deployment_informer=self.shared_informer("deployments"),
+                replicaset_informer=self.shared_informer("replicasets"),
+                pod_informer=pods,
+            ),
+            "garbage-collector-controller": GarbageCollector(self.sim, self.api, informer_factory=self.shared_informer),
+            "namespace-controller": NamespaceController(
+                self.sim, self.api, namespace_informer=self.shared_informer("namespaces")
             ),
         }
         # components registered before the build (the scheduler, ...) come after the node controllers
@@ -452,6 +468,71 @@ class Cluster:
         self.api.delete(kind, name, ns, grace_period, policies[cascade], user=self.user)
         group = f".{kind.group}" if kind.group else ""
         return Text(f'{kind.kind.lower()}{group} "{name}" deleted')
+
+    # ---- scale, set image and rollout (kubectl's client side: k8smodel.rollout) ------------------------------
+
+    def scale(
+        self,
+        target: str,
+        replicas: int,
+        *,
+        namespace: str | None = None,
+        current_replicas: int | None = None,
+        resource_version: str | None = None,
+    ) -> Text:
+        """``kubectl scale deployment/web --replicas=5`` (``target`` is ``deployment/web`` or ``rs/web``)."""
+        return self._kubectl(
+            rollout.scale,
+            target,
+            replicas,
+            namespace,
+            current_replicas=current_replicas,
+            resource_version=resource_version,
+        )
+
+    def set_image(self, target: str, *, namespace: str | None = None, **container_images: str) -> Text:
+        """``kubectl set image deployment/web nginx=nginx:1.26``: ``cluster.set_image("deployment/web",
+        nginx="nginx:1.26")`` (``**{"*": image}`` for every container)."""
+        return self._kubectl(rollout.set_image, target, container_images, namespace)
+
+    def rollout_status(
+        self,
+        target: str,
+        *,
+        namespace: str | None = None,
+        revision: int = 0,
+        watch: bool = True,
+        timeout: float | str | None = None,
+    ) -> Text:
+        """``kubectl rollout status deployment/web``: with ``watch`` (the default) the simulated clock runs until the
+        rollout is done, fails or ``timeout`` passes, and every status line kubectl would print is returned."""
+        return self._kubectl(rollout.rollout_status, target, namespace, revision=revision, watch=watch, timeout=timeout)
+
+    def rollout_history(self, target: str, *, namespace: str | None = None, revision: int = 0) -> Text:
+        """``kubectl rollout history deployment/web [--revision=N]``."""
+        return self._kubectl(rollout.rollout_history, target, namespace, revision=revision)
+
+    def rollout_undo(self, target: str, *, namespace: str | None = None, to_revision: int = 0) -> Text:
+        """``kubectl rollout undo deployment/web [--to-revision=N]``."""
+        return self._kubectl(rollout.rollout_undo, target, namespace, to_revision=to_revision)
+
+    def rollout_pause(self, target: str, *, namespace: str | None = None) -> Text:
+        """``kubectl rollout pause deployment/web``."""
+        return self._kubectl(rollout.rollout_pause, target, namespace)
+
+    def rollout_resume(self, target: str, *, namespace: str | None = None) -> Text:
+        """``kubectl rollout resume deployment/web``."""
+        return self._kubectl(rollout.rollout_resume, target, namespace)
+
+    def rollout_restart(self, target: str, *, namespace: str | None = None) -> Text:
+        """``kubectl rollout restart deployment/web``."""
+        return self._kubectl(rollout.rollout_restart, target, namespace)
+
+    def _kubectl(self, command: Any, target: str, *args: Any, **options: Any) -> Text:
+        """Run one of :mod:`k8smodel.rollout`'s commands as this cluster's user; the namespace (the last positional
+        argument) defaults to ``default``. Failures raise :class:`~k8smodel.rollout.RolloutError`."""
+        *rest, namespace = args
+        return Text(command(self.api, target, *rest, namespace or "default", user=self.user, **options).rstrip("\n"))
 
     # ---- nodes ---------------------------------------------------------------------------------------------
 

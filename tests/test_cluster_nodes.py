@@ -78,6 +78,9 @@ def test_run_without_until_refuses_once_the_control_plane_runs():
         "node-lifecycle-controller",
         "taint-eviction-controller",
         "replicaset-controller",
+        "deployment-controller",
+        "garbage-collector-controller",
+        "namespace-controller",
         "kube-scheduler",
     ]
     with pytest.raises(RuntimeError, match="never return"):
@@ -369,7 +372,7 @@ apiVersion: v1
 kind: Pod
 metadata:
   name: {name}
-  ownerReferences: [{{apiVersion: apps/v1, kind: ReplicaSet, name: web, uid: u1, controller: true}}]
+  ownerReferences: [{{apiVersion: v1, kind: ConfigMap, name: owner, uid: {owner}, controller: true}}]
 spec:
   nodeName: {node}
   containers:
@@ -379,7 +382,13 @@ spec:
 
 
 def _web(c: Cluster, name: str, node: str) -> None:
-    c.apply(WEB.format(name=name, node=node))
+    """A Pod bound to ``node`` that declares a controller (so drain evicts it). The owner must exist, or the garbage
+    collector deletes the Pod as a dependent of a missing owner; a ConfigMap stands in, as no controller acts on it."""
+    try:
+        owner = c.api.get("configmaps", "owner", "default")
+    except StatusError:
+        owner = c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "owner"}})
+    c.apply(WEB.format(name=name, node=node, owner=owner["metadata"]["uid"]))
 
 
 def _ready(c: Cluster, node: str) -> str:

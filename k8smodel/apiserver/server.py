@@ -710,13 +710,16 @@ class APIServer:
         self.admit(req)
         self._before_update(strategy, req.subresource, obj, existing)
         admission.validate(obj, existing, req.subresource)
-        # ShouldDeleteDuringUpdate: the last finalizer of an object being deleted (with no grace left) is gone
+        # ShouldDeleteDuringUpdate (generic/registry/store.go): an object being deleted with no grace left and no
+        # finalizers in the update is removed; a Namespace also waits for its spec.finalizers
+        # (ShouldDeleteNamespaceDuringUpdate, pkg/registry/core/namespace/storage/storage.go), so the namespace
+        # controller's finalize write is what removes it.
         old_meta = existing["metadata"]
         if (
             not meta.get("finalizers")
-            and old_meta.get("finalizers")
             and old_meta.get("deletionTimestamp")
             and not old_meta.get("deletionGracePeriodSeconds")
+            and not (kind.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers"))
         ):
             return self._delete_now(req, key, kv.mod_revision, obj)
         value = encode(obj)
@@ -991,6 +994,10 @@ class APIServer:
 
     def _bind(self, req: Request) -> Obj:
         self._begin(req)
+        # Admission: a binding is a create of the pods/binding subresource, so NamespaceLifecycle refuses it in a
+        # terminating namespace; Priority and DefaultTolerationSeconds skip subresources.
+        req.operation = admission.CREATE
+        admission.namespace_lifecycle(req, self._get_namespace)
         name = req.name
         if not req.extra["node"]:
             raise errors.invalid_kind("Binding", name, [admission_field_required("target.name")])

@@ -1,0 +1,798 @@
+"""rollout: kubectl's client side of Deployments — ``rollout status/history/undo/pause/resume/restart``,
+``set image``, ``scale``.
+
+None of these verbs is a feature of the API server or of the Deployment controller: each is a little program in
+kubectl that reads and writes the Deployment (and its ReplicaSets) through the API like any other client. ``rollout
+undo`` in particular is not a server-side operation (the ``rollbackTo`` field of ``extensions/v1beta1`` is long gone):
+kubectl finds the ReplicaSet of the revision, copies its Pod template back into the Deployment, and the Deployment
+controller sees an ordinary template change.
+
+Each function takes the API server (:class:`k8smodel.apiserver.APIServer`) and the requesting ``user`` (as the API
+server's ``user=`` arguments take it), returns what kubectl prints on standard output, and raises
+:class:`RolloutError` with what kubectl prints on standard error (``error: ...`` or ``Error from server (NotFound):
+...``), plus whatever it had printed before (``.output``). A failed command changes nothing that kubectl would not
+have changed.
+
+Upstream (``staging/src/k8s.io/kubectl/pkg/``), ported function by function:
+
+``polymorphichelpers/rollout_status.go`` — :func:`deployment_status`, used by :func:`rollout_status`
+    ``DeploymentStatusViewer.Status``: ``Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have
+    been updated...``, ``... 1 old replicas are pending termination...``, ``... 2 of 3 updated replicas are
+    available...``, ``deployment "web" successfully rolled out``, ``Waiting for deployment spec update to be
+    observed...``; the error ``deployment "web" exceeded its progress deadline``. ``cmd/rollout/rollout_status.go``
+    watches the Deployment (``watchtools.UntilWithSync``) and prints the status on every change, until it is done.
+    On the simulated clock :func:`rollout_status` runs the simulation event by event until then, so the clock stops at
+    the moment the rollout finished (``timeout`` is ``--timeout``).
+``polymorphichelpers/history.go`` and ``cmd/rollout/rollout_history.go`` — :func:`rollout_history`
+    ``REVISION  CHANGE-CAUSE`` from the ReplicaSets' revision and ``kubernetes.io/change-cause`` annotations; with
+    ``revision`` the Pod template of that revision, as ``kubectl describe`` prints it (``DescribePodTemplate``,
+    :func:`describe_pod_template`).
+``polymorphichelpers/rollback.go`` and ``cmd/rollout/rollout_undo.go`` — :func:`rollout_undo`
+    ``DeploymentRollbacker``: the previous revision (the second highest) or ``to_revision``; refuses a paused
+    Deployment; ``skipped rollback (current template already matches revision 2)``; otherwise replaces
+    ``spec.template`` (without the hash label) and the annotations (the ReplicaSet's, keeping the Deployment's own
+    revision and last-applied ones): ``deployment.apps/web rolled back``.
+``polymorphichelpers/objectpauser.go``, ``objectresumer.go``, ``objectrestarter.go`` and ``cmd/rollout/`` —
+:func:`rollout_pause`, :func:`rollout_resume`, :func:`rollout_restart`
+    ``spec.paused`` true or false (``error: deployments.apps "web" is already paused`` / ``is not paused``); restart
+    sets the template annotation ``kubectl.kubernetes.io/restartedAt``, which makes a new ReplicaSet.
+``cmd/set/set_image.go`` — :func:`set_image`
+    ``kubectl set image deployment/web nginx=nginx:1.26`` (``*`` for every container, init containers included):
+    ``deployment.apps/web image updated``; an unknown container is ``error: unable to find container named "x"``.
+``cmd/scale/scale.go`` and ``scale/scale.go`` — :func:`scale`
+    ``deployment.apps/web scaled``; ``--current-replicas`` and ``--resource-version`` preconditions
+    (``Expected replicas to be 3, was 2``).
+
+What the model leaves out
+    * Only Deployments roll out (the DaemonSet and StatefulSet viewers and rollbackers are not modelled), and
+      ``scale`` knows Deployments and ReplicaSets; other kinds get kubectl's "not implemented" errors.
+    * Patches: kubectl sends strategic merge patches (and a JSON patch for undo); the model's API server speaks JSON
+      merge patch, so ``pause``/``resume``/``restart``/``scale`` send merge patches of the same fields, and
+      ``undo``/``set image`` read the Deployment and update it (nothing can run in between on the simulated clock).
+      ``scale`` writes ``spec.replicas`` (the model has no ``scale`` subresource).
+    * No ``--dry-run``, ``-o``/``--output``, label selectors, ``-f`` files, ``--record``, ``--all``; one object per
+      call. Newer kubectl may append a warning about unschedulable or crash-looping Pods to the status lines; this
+      model prints the status lines as the long-standing viewer does.
+    * ``rollout status`` without ``timeout`` would wait for ever in kubectl; the model gives up after an hour of
+      simulated time (:data:`DEFAULT_STATUS_WAIT`) with an error saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from k8smodel.api import errors
+from k8smodel.api.defaults import _deepcopy
+from k8smodel.api.errors import StatusError
+from k8smodel.api.field import go_quote
+from k8smodel.api.kinds import Kind, UnknownKind, for_kind, for_resource
+from k8smodel.apiserver.authn import ADMIN
+from k8smodel.controllers import deployment_util as du
+from k8smodel.sim import format_duration, parse_duration
+from k8smodel.views.tables import tabwrite
+
+Obj = dict[str, Any]
+
+ROLLBACK_SUCCESS = "rolled back"
+ROLLBACK_SKIPPED = "skipped rollback"
+RESTARTED_AT_ANNOTATION = "kubectl.kubernetes.io/restartedAt"
+DEFAULT_STATUS_WAIT = 3600.0
+"""How long :func:`rollout_status` waits without a ``timeout`` (kubectl would wait for ever)."""
+MAX_ANNOTATION_LEN = 140  # describe.go maxAnnotationLen
+
+_SCALABLE = ("Deployment", "ReplicaSet")
+
+
+class RolloutError(Exception):
+    """A kubectl command that failed: ``str(err)`` is what kubectl prints on standard error; ``output`` is what it
+    had printed on standard output before failing."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# resource arguments and errors
+
+
+def _parse_target(target: str) -> tuple[Kind, str]:
+    """``"web"``, ``"deployment/web"``, ``"deployments.apps/web"``, ``"deploy/web"``, ``"rs/web-x"`` -> ``(kind,
+    name)``; a bare name is a Deployment."""
+    if not target:
+        raise RolloutError("error: required resource not specified")
+    if "/" not in target:
+        return for_kind("Deployment"), target
+    resource, _, name = target.partition("/")
+    try:
+        kind = for_resource(resource)
+    except UnknownKind as err:
+        # "deployment.apps": a singular or short name with its group
+        short, _, group = resource.partition(".")
+        try:
+            kind = for_resource(short)
+        except UnknownKind:
+            raise RolloutError(f"error: {err}") from None
+        if kind.group != group:
+            raise RolloutError(f"error: {err}") from None
+    if not name:
+        raise RolloutError("error: arguments in resource/name form must have a single resource and name")
+    return kind, name
+
+
+def _object_name(kind: Kind, name: str) -> str:
+    """The name printer's ``deployment.apps/web`` (``pod/web`` for the core group)."""
+    return f"{kind.kind.lower()}.{kind.group}/{name}" if kind.group else f"{kind.kind.lower()}/{name}"
+
+
+def _server_error(err: StatusError, output: str = "") -> RolloutError:
+    return RolloutError(f"Error from server ({err.reason or err.code}): {err.message}", output)
+
+
+def _get(api: Any, kind: Kind, name: str, namespace: str, user: Any) -> Obj:
+    try:
+        return api.get(kind.resource, name, namespace, user=user)
+    except StatusError as err:
+        raise _server_error(err) from None
+
+
+def _owned_replica_sets(api: Any, deployment: Obj, user: Any) -> tuple[list[Obj], list[Obj], Obj | None]:
+    """kubectl's ``deploymentutil.GetAllReplicaSets`` over the API (``RsListFromClient``)."""
+
+    def lister(namespace: str, selector: Any) -> list[Obj]:
+        items, _ = api.list("replicasets", namespace, label_selector=selector, user=user)
+        return items
+
+    try:
+        return du.get_all_replica_sets(deployment, lister)
+    except StatusError as err:
+        raise RolloutError(
+            f"error: failed to retrieve replica sets from deployment {deployment['metadata']['name']}: {err}"
+        ) from None
+
+
+def _not_implemented(what: str, kind: Kind) -> RolloutError:
+    return RolloutError(f'error: no {what} has been implemented for "{kind.qualified_kind}"')
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# rollout status
+
+
+def deployment_status(deployment: Mapping[str, Any], revision: int = 0) -> tuple[str, bool]:
+    """``DeploymentStatusViewer.Status``: ``(message, done)``; raises :class:`RolloutError` when the pinned
+    ``revision`` is not the running one or the rollout exceeded its progress deadline."""
+    name = deployment["metadata"]["name"]
+    if revision > 0:
+        try:
+            current = du.revision(deployment)
+        except du.RevisionError as err:
+            raise RolloutError(f'error: cannot get the revision of deployment "{name}": {err}') from None
+        if revision != current:
+            raise RolloutError(
+                f"error: desired revision ({revision}) is different from the running revision ({current})"
+            )
+    meta = deployment["metadata"]
+    status = deployment.get("status") or {}
+    spec = deployment.get("spec") or {}
+    if (meta.get("generation") or 0) <= (status.get("observedGeneration") or 0):
+        cond = du.get_deployment_condition(status, du.DEPLOYMENT_PROGRESSING)
+        if cond is not None and cond.get("reason") == du.TIMED_OUT_REASON:
+            raise RolloutError(f'error: deployment "{name}" exceeded its progress deadline')
+        updated = status.get("updatedReplicas") or 0
+        replicas = status.get("replicas") or 0
+        available = status.get("availableReplicas") or 0
+        if spec.get("replicas") is not None and updated < spec["replicas"]:
+            return (
+                f'Waiting for deployment "{name}" rollout to finish: {updated} out of {spec["replicas"]} new replicas '
+                "have been updated...\n",
+                False,
+            )
+        if replicas > updated:
+            return (
+                f'Waiting for deployment "{name}" rollout to finish: {replicas - updated} old replicas are pending '
+                "termination...\n",
+                False,
+            )
+        if available < updated:
+            return (
+                f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} updated replicas are '
+                "available...\n",
+                False,
+            )
+        return f'deployment "{name}" successfully rolled out\n', True
+    return "Waiting for deployment spec update to be observed...\n", False
+
+
+def rollout_status(
+    api: Any,
+    name: str,
+    namespace: str = "default",
+    *,
+    revision: int = 0,
+    watch: bool = True,
+    timeout: float | str | None = None,
+    user: Any = ADMIN,
+) -> str:
+    """``kubectl rollout status deployment/<name>``: print the status, and with ``watch`` (the default) every new
+    status as the Deployment changes, until the rollout is done; returns everything printed.
+
+    The simulation (``api.sim``) runs, event by event, until the rollout is done, fails (progress deadline exceeded,
+    the Deployment deleted, a pinned ``revision`` rolled over) or ``timeout`` (``--timeout``, a Go duration or
+    seconds; ``error: timed out waiting for the condition``) passes; the clock is then at that moment.
+    """
+    if revision < 0:
+        raise RolloutError(f"error: revision must be a positive integer: {revision}")
+    kind, name = _parse_target(name)
+    if kind.kind != "Deployment":
+        raise RolloutError(f"error: no status viewer has been implemented for {kind.qualified_kind}")
+    deployment = _get(api, kind, name, namespace, user)
+    sim = api.sim
+    out: list[str] = []
+    state: dict[str, Any] = {"done": False, "error": None}
+
+    def condition(obj: Mapping[str, Any]) -> None:
+        try:
+            message, done = deployment_status(obj, revision)
+        except RolloutError as err:
+            state["error"] = str(err)
+            return
+        out.append(message)
+        if done or not watch:
+            state["done"] = True
+
+    # UntilWithSync: list (the current object counts as "Added"), then watch from the list's version
+    items, rv = api.list(
+        "deployments", namespace, field_selector=f"metadata.name={name}", user=user
+    )  # the informer's list
+    for obj in items:
+        condition(obj)
+    if state["error"]:
+        raise RolloutError(state["error"], "".join(out))
+    if state["done"]:
+        return "".join(out)
+    del deployment
+
+    def on_event(event_type: str, obj: Any) -> None:
+        if state["done"] or state["error"]:
+            return
+        if event_type in ("ADDED", "MODIFIED"):
+            condition(obj)
+        elif event_type == "DELETED":
+            state["error"] = "error: object has been deleted"
+
+    handle = api.watch("deployments", namespace, rv, None, on_event, field_selector=f"metadata.name={name}", user=user)
+    limit = DEFAULT_STATUS_WAIT if timeout is None else parse_duration(timeout)
+    timer = sim.call_later(limit, state.__setitem__, "timed_out", True)
+    try:
+        while not (state["done"] or state["error"] or state.get("timed_out")):
+            if not sim.step():  # nothing left to happen: wait out the time
+                sim.run(sim.now + limit)
+                state["timed_out"] = True
+    finally:
+        handle.stop()
+        timer.cancel()
+    if state.get("timed_out") and not (state["done"] or state["error"]):
+        if timeout is None:
+            raise RolloutError(
+                f"error: the model stopped waiting after {format_duration(limit)} of simulated time (kubectl without "
+                "--timeout would keep waiting)",
+                "".join(out),
+            )
+        raise RolloutError("error: timed out waiting for the condition", "".join(out))
+    if state["error"]:
+        raise RolloutError(str(state["error"]), "".join(out))
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# rollout history
+
+
+def rollout_history(api: Any, name: str, namespace: str = "default", *, revision: int = 0, user: Any = ADMIN) -> str:
+    """``kubectl rollout history deployment/<name> [--revision=N]``: the revisions and their change causes, or the
+    Pod template of one revision."""
+    if revision < 0:
+        raise RolloutError(f"error: revision must be a positive integer: {revision}")
+    kind, name = _parse_target(name)
+    if kind.kind != "Deployment":
+        raise _not_implemented("history viewer", kind)
+    deployment = _get(api, kind, name, namespace, user)
+    _, all_old, new_rs = _owned_replica_sets(api, deployment, user)
+    history: dict[int, Obj] = {}
+    for rs in [*all_old, *([new_rs] if new_rs is not None else [])]:
+        try:
+            v = du.revision(rs)
+        except du.RevisionError:
+            continue
+        template = _deepcopy((rs.get("spec") or {}).get("template") or {})
+        tmeta = template.setdefault("metadata", {})
+        annotations = tmeta.get("annotations")
+        if annotations is None:
+            annotations = tmeta["annotations"] = {}
+        cause = ((rs.get("metadata") or {}).get("annotations") or {}).get(du.CHANGE_CAUSE_ANNOTATION)
+        if cause:
+            annotations[du.CHANGE_CAUSE_ANNOTATION] = cause
+        history[v] = template
+    header = _object_name(kind, name)
+    if not history:
+        text = "No rollout history found."
+    elif revision > 0:
+        template = history.get(revision)
+        if template is None:
+            raise RolloutError("error: unable to find the specified revision")
+        return f"{header} with revision #{revision}\n{describe_pod_template(template)}\n"
+    else:
+        rows = ["REVISION\tCHANGE-CAUSE"]
+        for r in sorted(history):
+            cause = (history[r].get("metadata") or {}).get("annotations", {}).get(
+                du.CHANGE_CAUSE_ANNOTATION
+            ) or "<none>"
+            rows.append(f"{r}\t{cause}")
+        text = tabwrite("\n".join(rows) + "\n")
+    return f"{header} \n{text}\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# rollout undo
+
+
+def rollout_undo(api: Any, name: str, namespace: str = "default", *, to_revision: int = 0, user: Any = ADMIN) -> str:
+    """``kubectl rollout undo deployment/<name> [--to-revision=N]``: copy the template of the previous revision
+    (or of ``to_revision``) back into the Deployment."""
+    kind, name = _parse_target(name)
+    if kind.kind != "Deployment":
+        raise _not_implemented("rollbacker", kind)
+    _get(api, kind, name, namespace, user)  # the builder's lookup: NotFound before anything else
+    if to_revision < 0:
+        raise RolloutError(f"error: unable to find specified revision {to_revision} in history")
+    try:
+        deployment = api.get("deployments", name, namespace, user=user)
+    except StatusError as err:
+        raise RolloutError(f"error: failed to retrieve Deployment {name}: {err}") from None
+    rs = _deployment_revision(api, deployment, to_revision, user)
+    if (deployment.get("spec") or {}).get("paused"):
+        raise RolloutError(
+            f"error: you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume "
+            f"deployment/{name}' and try again"
+        )
+    template = _deepcopy((rs.get("spec") or {}).get("template") or {})
+    if du.equal_ignore_hash(template, (deployment.get("spec") or {}).get("template")):
+        return (
+            f"{_object_name(kind, name)} {ROLLBACK_SKIPPED} (current template already matches revision {to_revision})\n"
+        )
+    labels = (template.get("metadata") or {}).get("labels")
+    if labels:
+        labels.pop(du.DEFAULT_DEPLOYMENT_UNIQUE_LABEL_KEY, None)
+    current = (deployment.get("metadata") or {}).get("annotations") or {}
+    annotations = {k: current[k] for k in sorted(du.ANNOTATIONS_TO_SKIP) if k in current}
+    for k, v in ((rs.get("metadata") or {}).get("annotations") or {}).items():
+        if k not in du.ANNOTATIONS_TO_SKIP:
+            annotations[k] = v
+    deployment["spec"]["template"] = template
+    deployment["metadata"]["annotations"] = annotations
+    try:
+        api.update(deployment, user=user)
+    except StatusError as err:
+        raise RolloutError(f"error: failed restoring revision {to_revision}: {err}") from None
+    return f"{_object_name(kind, name)} {ROLLBACK_SUCCESS}\n"
+
+
+def _deployment_revision(api: Any, deployment: Obj, to_revision: int, user: Any) -> Obj:
+    """``deploymentRevision``: the ReplicaSet of ``to_revision``, or for 0 the one before the latest."""
+    _, all_old, new_rs = _owned_replica_sets(api, deployment, user)
+    all_rss = [*all_old, *([new_rs] if new_rs is not None else [])]
+    latest: Obj | None = None
+    latest_rev = -1
+    previous: Obj | None = None
+    previous_rev = -1
+    for rs in all_rss:
+        try:
+            v = du.revision(rs)
+        except du.RevisionError:
+            continue
+        if to_revision == 0:
+            if latest_rev < v:
+                previous, previous_rev = latest, latest_rev
+                latest, latest_rev = rs, v
+            elif previous_rev < v:
+                previous, previous_rev = rs, v
+        elif to_revision == v:
+            return rs
+    if to_revision > 0:
+        raise RolloutError(f"error: unable to find specified revision {to_revision} in history")
+    if previous is None:
+        raise RolloutError(f'error: no rollout history found for deployment "{deployment["metadata"]["name"]}"')
+    return previous
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# rollout pause / resume / restart
+
+
+def _patch_deployment(api: Any, kind: Kind, name: str, namespace: str, patch: Obj, user: Any) -> None:
+    try:
+        api.patch(kind.resource, name, namespace, patch, user=user)
+    except StatusError as err:
+        raise RolloutError(f"error: failed to patch: {err}") from None
+
+
+def rollout_pause(api: Any, name: str, namespace: str = "default", *, user: Any = ADMIN) -> str:
+    """``kubectl rollout pause deployment/<name>``: ``spec.paused: true``. The controller then only scales (in
+    proportion) and reports; template changes wait for the resume."""
+    kind, name = _parse_target(name)
+    obj = _get(api, kind, name, namespace, user)
+    if kind.kind != "Deployment":
+        raise RolloutError(f'error: {kind.group_resource} "{name}" pausing is not supported')
+    if (obj.get("spec") or {}).get("paused"):
+        raise RolloutError(f'error: deployments.apps "{name}" is already paused')
+    _patch_deployment(api, kind, name, namespace, {"spec": {"paused": True}}, user)
+    return f"{_object_name(kind, name)} paused\n"
+
+
+def rollout_resume(api: Any, name: str, namespace: str = "default", *, user: Any = ADMIN) -> str:
+    """``kubectl rollout resume deployment/<name>``: ``spec.paused: false``."""
+    kind, name = _parse_target(name)
+    obj = _get(api, kind, name, namespace, user)
+    if kind.kind != "Deployment":
+        raise RolloutError(f'error: {kind.group_resource} "{name}" resuming is not supported')
+    if not (obj.get("spec") or {}).get("paused"):
+        raise RolloutError(f'error: deployments.apps "{name}" is not paused')
+    _patch_deployment(api, kind, name, namespace, {"spec": {"paused": None}}, user)
+    return f"{_object_name(kind, name)} resumed\n"
+
+
+def rollout_restart(api: Any, name: str, namespace: str = "default", *, user: Any = ADMIN) -> str:
+    """``kubectl rollout restart deployment/<name>``: stamp the template with ``kubectl.kubernetes.io/restartedAt``
+    (now), so a new ReplicaSet replaces every Pod. A paused Deployment is refused, as ``defaultObjectRestarter``
+    refuses it."""
+    kind, name = _parse_target(name)
+    obj = _get(api, kind, name, namespace, user)
+    if kind.kind != "Deployment":
+        raise RolloutError(f'error: {kind.group_resource} "{name}" restarting is not supported')
+    if (obj.get("spec") or {}).get("paused"):
+        raise RolloutError(
+            f'error: deployments.apps "{name}" can\'t restart paused deployment (run rollout resume first)'
+        )
+    stamp = api.sim.rfc3339()
+    patch = {"spec": {"template": {"metadata": {"annotations": {RESTARTED_AT_ANNOTATION: stamp}}}}}
+    _patch_deployment(api, kind, name, namespace, patch, user)
+    return f"{_object_name(kind, name)} restarted\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# set image
+
+
+def set_image(
+    api: Any, name: str, container_images: Mapping[str, str], namespace: str = "default", *, user: Any = ADMIN
+) -> str:
+    """``kubectl set image deployment/<name> <container>=<image> ...`` (``*`` for every container).
+
+    Containers and init containers of that name get the image; a name that matches none is ``error: unable to find
+    container named "x"`` (the other images are still set). Nothing changed, nothing printed.
+    """
+    kind, name = _parse_target(name)
+    if not container_images:
+        raise RolloutError("error: at least one image update is required")
+    if len(container_images) > 1 and "*" in container_images:
+        raise RolloutError(
+            "error: all containers are already specified by *, but saw more than one container_name=container_image "
+            "pairs"
+        )
+    obj = _get(api, kind, name, namespace, user)
+    if kind.kind == "Pod":
+        spec = obj.get("spec") or {}
+    elif isinstance((obj.get("spec") or {}).get("template"), dict):
+        spec = obj["spec"]["template"].get("spec") or {}
+    else:  # UpdatePodSpecForObject
+        raise RolloutError(f"error: {_object_name(kind, name)} the object is not a pod or does not have a pod template")
+    errs: list[str] = []
+    before = _deepcopy(spec)
+    for container, image in container_images.items():
+        found = _set_image(spec.get("initContainers") or [], container, image)
+        found = _set_image(spec.get("containers") or [], container, image) or found
+        if not found:
+            errs.append(f"error: unable to find container named {go_quote(container)}")
+    out = ""
+    if spec != before:
+        try:
+            api.update(obj, user=user)
+        except StatusError as err:
+            errs.append(f"failed to patch image update to pod template: {err}")
+        else:
+            out = f"{_object_name(kind, name)} image updated\n"
+    if errs:
+        raise RolloutError(errs[0] if len(errs) == 1 else "[" + ", ".join(errs) + "]", out)
+    return out
+
+
+def _set_image(containers: list[Obj], name: str, image: str) -> bool:
+    found = False
+    for c in containers:
+        if c.get("name") == name or name == "*":
+            found = True
+            c["image"] = image
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# scale
+
+
+def scale(
+    api: Any,
+    name: str,
+    replicas: int,
+    namespace: str = "default",
+    *,
+    current_replicas: int | None = None,
+    resource_version: str | None = None,
+    user: Any = ADMIN,
+) -> str:
+    """``kubectl scale deployment/<name> --replicas=N`` (or ``rs/<name>``), with kubectl's preconditions
+    ``--current-replicas`` and ``--resource-version``."""
+    kind, name = _parse_target(name)
+    if isinstance(replicas, bool) or not isinstance(replicas, int) or replicas < 0:
+        raise RolloutError("error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
+    obj = _get(api, kind, name, namespace, user)
+    if kind.kind not in _SCALABLE:
+        # the scale subresource: the model's Deployments and ReplicaSets have it, other kinds a 404
+        raise RolloutError("Error from server (NotFound): the server could not find the requested resource")
+    actual = (obj.get("spec") or {}).get("replicas") or 0
+    if current_replicas is not None and current_replicas != -1 and current_replicas != actual:
+        raise RolloutError(f"error: Expected replicas to be {current_replicas}, was {actual}")
+    if resource_version and resource_version != obj["metadata"].get("resourceVersion"):
+        raise RolloutError(
+            f"error: Expected resource version to be {resource_version}, was {obj['metadata'].get('resourceVersion')}"
+        )
+    patch: Obj = {"spec": {"replicas": replicas}}
+    if resource_version:
+        patch["metadata"] = {"resourceVersion": resource_version}
+    try:
+        api.patch(kind.resource, name, namespace, patch, user=user)
+    except StatusError as err:
+        if errors.is_conflict(err):
+            raise RolloutError(f"error: {err}") from None
+        raise _server_error(err) from None
+    return f"{_object_name(kind, name)} scaled\n"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# DescribePodTemplate (describe.go), as kubectl's printTemplate writes it: through a PrefixWriter, tabs unaligned
+
+
+def describe_pod_template(template: Mapping[str, Any] | None) -> str:
+    """``describe.DescribePodTemplate`` written by kubectl's ``printTemplate``: a ``PrefixWriter`` without a
+    tabwriter, so the text keeps its tabs (``Labels:\\tapp=web``), exactly as ``rollout history --revision``
+    prints it."""
+    out: list[str] = ["Pod Template:\n"]
+    if template is None:
+        out.append("  <unset>")
+        return "".join(out)
+    meta = template.get("metadata") or {}
+    spec = template.get("spec") or {}
+    _labels_multiline(out, "  Labels", meta.get("labels"))
+    if meta.get("annotations"):
+        _annotations_multiline(out, "  Annotations", meta["annotations"])
+    if spec.get("serviceAccountName"):
+        out.append(f"  Service Account:\t{spec['serviceAccountName']}\n")
+    if spec.get("initContainers"):
+        _containers(out, "Init Containers", spec["initContainers"])
+    _containers(out, "Containers", spec.get("containers") or [])
+    _volumes(out, spec.get("volumes") or [])
+    if spec.get("priorityClassName"):
+        out.append(f"  Priority Class Name:\t{spec['priorityClassName']}\n")
+    _labels_multiline(out, "  Node-Selectors", spec.get("nodeSelector"))
+    _tolerations_multiline(out, "  Tolerations", spec.get("tolerations") or [])
+    return "".join(out)
+
+
+def _labels_multiline(out: list[str], title: str, labels: Mapping[str, str] | None) -> None:
+    """``printLabelsMultiline``."""
+    out.append(f"{title}:\t")
+    if not labels:
+        out.append("<none>\n")
+        return
+    for i, key in enumerate(sorted(labels)):
+        if i:
+            out.append("\t")
+        out.append(f"{key}={labels[key]}\n")
+
+
+def _annotations_multiline(out: list[str], title: str, annotations: Mapping[str, str]) -> None:
+    """``printAnnotationsMultiline``: kubectl's last-applied-configuration is skipped; long or multi-line values go
+    on their own lines, shortened to 140 characters."""
+    keys = sorted(k for k in annotations if k != du.LAST_APPLIED_CONFIG_ANNOTATION)
+    out.append(f"{title}:\t")
+    if not keys:
+        out.append("<none>\n")
+        return
+    for i, key in enumerate(keys):
+        if i:
+            out.append("\t")
+        value = annotations[key].removesuffix("\n")
+        if len(value) + len(key) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
+            out.append(f"{key}:\n")
+            for line in value.split("\n"):
+                short = line if len(line) <= MAX_ANNOTATION_LEN - 2 else line[: MAX_ANNOTATION_LEN - 2] + "..."
+                out.append(f"\t  {short}\n")
+        else:
+            out.append(f"{key}: {value}\n")
+
+
+def _containers(out: list[str], label: str, containers: list[Mapping[str, Any]]) -> None:
+    """``describeContainers`` with no statuses, as for a template (``space`` is two spaces)."""
+    out.append(f"  {label}:{' <none>' if not containers else ''}\n")
+    for c in containers:
+        out.append(f"   {c.get('name', '')}:\n")
+        out.append(f"    Image:\t{c.get('image', '')}\n")
+        ports = c.get("ports") or []
+        port_text = ", ".join(f"{p.get('containerPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
+        host_text = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
+        out.append(f"    {'Ports' if ',' in port_text else 'Port'}:\t{port_text or '<none>'}\n")
+        out.append(f"    {'Host Ports' if ',' in host_text else 'Host Port'}:\t{host_text or '<none>'}\n")
+        for field, title in (("command", "Command"), ("args", "Args")):
+            if c.get(field):
+                out.append(f"    {title}:\n")
+                out.extend(f"      {arg}\n" for arg in c[field])
+        resources = c.get("resources") or {}
+        for section in ("limits", "requests"):
+            values = resources.get(section) or {}
+            if values:
+                out.append(f"    {section.capitalize()}:\n")
+                out.extend(f"      {k}:\t{values[k]}\n" for k in sorted(values))
+        for field, title in (
+            ("livenessProbe", "Liveness"),
+            ("readinessProbe", "Readiness"),
+            ("startupProbe", "Startup"),
+        ):
+            if c.get(field):
+                out.append(f"    {title}:\t{describe_probe(c[field])}\n")
+        env = c.get("env") or []
+        if not env:
+            out.append("    Environment:\t<none>\n")
+        else:
+            out.append("    Environment:\n")
+            for e in env:
+                out.append(_env_line(e))
+        mounts = c.get("volumeMounts") or []
+        if not mounts:
+            out.append("    Mounts:\t<none>\n")
+        else:
+            out.append("    Mounts:\n")
+            for m in mounts:
+                mode = "ro" if m.get("readOnly") else "rw"
+                sub = f", path = {go_quote(m['subPath'])}" if m.get("subPath") else ""
+                out.append(f"      {m.get('mountPath')} from {m.get('name')} ({mode}{sub})\n")
+
+
+def _env_line(e: Mapping[str, Any]) -> str:
+    """One line of ``describeContainerEnvVars`` (no resolver: a template has no Pod to resolve from)."""
+    name = e.get("name", "")
+    source = e.get("valueFrom")
+    if source is None:
+        lines = str(e.get("value", "")).split("\n")
+        return "".join(f"      {name}:\t{line}\n" if i == 0 else f"\t{line}\n" for i, line in enumerate(lines))
+    if source.get("fieldRef") is not None:
+        ref = source["fieldRef"]
+        return f"      {name}:\t ({ref.get('apiVersion', 'v1')}:{ref.get('fieldPath', '')})\n"
+    if source.get("resourceFieldRef") is not None:
+        resource = source["resourceFieldRef"].get("resource", "")
+        return f"      {name}:\t ({resource})\n"
+    for field, text in (("secretKeyRef", "in secret"), ("configMapKeyRef", "of config map")):
+        if source.get(field) is not None:
+            ref = source[field]
+            optional = "true" if ref.get("optional") else "false"
+            key, obj = ref.get("key", ""), ref.get("name", "")
+            return f"      {name}:\t<set to the key '{key}' {text} '{obj}'>\tOptional: {optional}\n"
+    return f"      {name}:\t\n"
+
+
+def describe_probe(probe: Mapping[str, Any]) -> str:
+    """``DescribeProbe``: ``http-get http://:8080/healthz delay=0s timeout=1s period=10s #success=1 #failure=3``."""
+    attrs = (
+        f"delay={probe.get('initialDelaySeconds', 0)}s timeout={probe.get('timeoutSeconds', 1)}s "
+        f"period={probe.get('periodSeconds', 10)}s #success={probe.get('successThreshold', 1)} "
+        f"#failure={probe.get('failureThreshold', 3)}"
+    )
+    if probe.get("exec") is not None:
+        return f"exec [{' '.join(probe['exec'].get('command') or [])}] {attrs}"
+    if probe.get("httpGet") is not None:
+        get = probe["httpGet"]
+        scheme = str(get.get("scheme", "HTTP")).lower()
+        port = str(get.get("port", ""))
+        host = get.get("host", "")
+        netloc = (f"[{host}]:{port}" if ":" in host else f"{host}:{port}") if port else host
+        return f"http-get {scheme}://{netloc}{get.get('path', '')} {attrs}"
+    if probe.get("tcpSocket") is not None:
+        sock = probe["tcpSocket"]
+        return f"tcp-socket {sock.get('host', '')}:{sock.get('port', '')} {attrs}"
+    if probe.get("grpc") is not None:
+        grpc = probe["grpc"]
+        return f"grpc <pod>:{grpc.get('port')} {grpc.get('service', '')} {attrs}"
+    return f"unknown {attrs}"
+
+
+_VOLUME_TYPES = {
+    "emptyDir": lambda v: (
+        "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
+        f"    Medium:\t{v.get('medium', '')}\n"
+        f"    SizeLimit:\t{v.get('sizeLimit', '<unset>')}\n"
+    ),
+    "configMap": lambda v: (
+        "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
+        f"    Name:\t{v.get('name', '')}\n"
+        f"    Optional:\t{str(bool(v.get('optional'))).lower()}\n"
+    ),
+    "secret": lambda v: (
+        "Type:\tSecret (a volume populated by a Secret)\n"
+        f"    SecretName:\t{v.get('secretName', '')}\n"
+        f"    Optional:\t{str(bool(v.get('optional'))).lower()}\n"
+    ),
+    "hostPath": lambda v: (
+        f"Type:\tHostPath (bare host directory volume)\n    Path:\t{v.get('path', '')}\n"
+        f"    HostPathType:\t{v.get('type', '')}\n"
+    ),
+    "persistentVolumeClaim": lambda v: (
+        "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n"
+        f"    ClaimName:\t{v.get('claimName', '')}\n"
+        f"    ReadOnly:\t{str(bool(v.get('readOnly'))).lower()}\n"
+    ),
+}
+
+
+def _volumes(out: list[str], volumes: list[Mapping[str, Any]]) -> None:
+    """``describeVolumes`` (the common volume types; others print ``<unknown>``)."""
+    if not volumes:
+        out.append("  Volumes:\t<none>\n")
+        return
+    out.append("  Volumes:\n")
+    for v in volumes:
+        out.append(f"   {v.get('name')}:\n")
+        for source, printer in _VOLUME_TYPES.items():
+            if v.get(source) is not None:
+                out.append("    " + printer(v[source]))
+                break
+        else:
+            out.append("  <unknown>\n")
+
+
+def _tolerations_multiline(out: list[str], title: str, tolerations: list[Mapping[str, Any]]) -> None:
+    """``printPodTolerationsMultiline``."""
+    out.append(f"{title}:\t")
+    if not tolerations:
+        out.append("<none>\n")
+        return
+    for i, t in enumerate(tolerations):
+        if i:
+            out.append("\t")
+        text = t.get("key", "")
+        if t.get("value"):
+            text += f"={t['value']}"
+        if t.get("effect"):
+            text += f":{t['effect']}"
+        if t.get("operator") == "Exists" and not t.get("value"):
+            text += " op=Exists" if (t.get("key") or t.get("effect")) else "op=Exists"
+        if t.get("tolerationSeconds") is not None:
+            text += f" for {t['tolerationSeconds']}s"
+        out.append(text + "\n")
+
+
+__all__ = [
+    "DEFAULT_STATUS_WAIT",
+    "RESTARTED_AT_ANNOTATION",
+    "RolloutError",
+    "deployment_status",
+    "describe_pod_template",
+    "describe_probe",
+    "rollout_history",
+    "rollout_pause",
+    "rollout_restart",
+    "rollout_resume",
+    "rollout_status",
+    "rollout_undo",
+    "scale",
+    "set_image",
+]
