@@ -63,6 +63,7 @@ What the model leaves out:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
@@ -443,7 +444,17 @@ class Cluster:
         kind, (obj,) = self._list(resource, name, namespace, False, None)
         ns = obj["metadata"].get("namespace")
         events, _ = self.api.list("events", ns, user=self.user) if kind.namespaced else self.api.list("events")
-        return Text(tables.describe(obj, events=events, now=self.sim.now))
+        # kubectl's describers read the related objects: a ReplicaSet's Pods, a Deployment's ReplicaSets
+        related: dict[str, Any] = {}
+        if kind.kind == "ReplicaSet":
+            try:
+                related["pods"], _ = self.api.list("pods", ns, user=self.user)
+            except StatusError as err:
+                related["pods_error"] = err.message
+        elif kind.kind == "Deployment":
+            with contextlib.suppress(StatusError):  # kubectl leaves OldReplicaSets/NewReplicaSet out
+                related["replica_sets"], _ = self.api.list("replicasets", ns, user=self.user)
+        return Text(tables.describe(obj, events=events, now=self.sim.now, **related))
 
     # ---- delete --------------------------------------------------------------------------------------------
 

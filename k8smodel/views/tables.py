@@ -11,13 +11,22 @@ Headers are upper-cased as kubectl prints them; integer cells stay integers. Row
 API server lists in etcd key order, namespace then name).
 
 ``describe`` follows ``staging/src/k8s.io/kubectl/pkg/describe/describe.go`` (``PodDescriber``,
-``NodeDescriber``, ``DeploymentDescriber``, ``ReplicaSetDescriber``, ``ServiceDescriber``, ``DescribeEvents``) and
+``NodeDescriber``, ``ServiceDescriber``, ``DescribeEvents``; ``describeDeployment`` with
+``printReplicaSetsByLabels`` over ``deploymentutil.GetAllReplicaSetsInChunks`` from
+``staging/src/k8s.io/kubectl/pkg/util/deployment/deployment.go``; ``describeReplicaSet`` with
+``getPodStatusForController``; ``printLabelsMultiline``, ``printAnnotationsMultiline``, ``printController``) and
 lays its tab-separated lines out with a port of Go's ``text/tabwriter`` (min width 0, tab width 8, padding 2),
-as kubectl's ``tabbedString`` does.
+as kubectl's ``tabbedString`` does. The ``Pod Template:`` section of a Deployment or ReplicaSet is
+``DescribePodTemplate`` as :func:`k8smodel.rollout.describe_pod_template` writes it (one implementation for
+``describe`` and ``rollout history --revision``), here through the tabwriter.
 
-What the model leaves out: describe prints the fields a chapter needs (no volumes' details, probes' full
-settings, security contexts, topology spread, resource claims); kubectl's ``describe`` fetches events itself,
-here the caller passes them.
+What the model leaves out: describe prints the fields a chapter needs (a Pod's volumes without their details,
+probes' full settings, security contexts, topology spread, resource claims); the Pod template section has what
+:func:`k8smodel.rollout.describe_pod_template` prints. kubectl's ``describe`` fetches events, a ReplicaSet's Pods
+and a Deployment's ReplicaSets itself; here the caller passes them (``events``, ``pods``, ``replica_sets``), and
+this module does kubectl's filtering (involved object; selector and controller reference). Events print as
+kubectl v1.33/v1.34 does: without the ``involvedObject.fieldPath`` prefix kubectl v1.35 adds to the message
+(kubernetes/kubernetes#133627). A label's or annotation's length is counted in characters, not UTF-8 bytes.
 """
 
 from __future__ import annotations
@@ -29,8 +38,10 @@ from typing import Any
 import pandas as pd
 
 from k8smodel.api.kinds import UnknownKind, for_resource
+from k8smodel.api.labels import EVERYTHING, SelectorError, label_selector_as_selector
 from k8smodel.api.quantity import QuantityError, parse_quantity
 from k8smodel.api.resources import qos_class
+from k8smodel.controllers import deployment_util as du
 from k8smodel.sim import EPOCH, format_age
 
 NONE = "<none>"
@@ -84,27 +95,19 @@ def format_labels(labels: Mapping[str, str] | None) -> str:
 
 
 def format_label_selector(selector: Mapping[str, Any] | None) -> str:
-    """``metav1.FormatLabelSelector``: ``<none>`` for nil or empty, else the selector's string form."""
-    if not selector or (not selector.get("matchLabels") and not selector.get("matchExpressions")):
-        return NONE
-    parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
-    for expr in selector.get("matchExpressions") or []:
-        op, key, values = expr.get("operator"), expr.get("key"), sorted(expr.get("values") or [])
-        if op == "In":
-            parts.append(f"{key} in ({','.join(values)})")
-        elif op == "NotIn":
-            parts.append(f"{key} notin ({','.join(values)})")
-        elif op == "Exists":
-            parts.append(key)
-        elif op == "DoesNotExist":
-            parts.append(f"!{key}")
-    return ",".join(parts)
+    """``metav1.FormatLabelSelector``: ``LabelSelectorAsSelector(selector).String()`` (requirements sorted by key,
+    ``key in (a,b)``, ``!key``), ``<none>`` when that is empty (a nil or empty selector), ``<error>`` when the
+    selector does not parse."""
+    try:
+        text = str(label_selector_as_selector(selector))
+    except (SelectorError, AttributeError, TypeError):
+        return "<error>"
+    return text or NONE
 
 
 def _selector_string(selector: Mapping[str, Any] | None) -> str:
-    """``LabelSelectorAsSelector(...).String()`` as ``printDeployment`` prints it (empty for nil)."""
-    if selector is None:
-        return ""
+    """``LabelSelectorAsSelector(...).String()`` as ``printDeployment`` and ``describeDeployment`` print it (empty
+    for a nil or empty selector)."""
     text = format_label_selector(selector)
     return "" if text == NONE else text
 
@@ -739,19 +742,35 @@ class _Writer:
 _LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
-def _multiline(w: _Writer, title: str, values: Mapping[str, str] | None, sep: str, indent: str = "") -> None:
-    """``printLabelsMultiline`` / ``printAnnotationsMultiline``: sorted, one per line, ``<none>`` when empty.
-    Annotations skip kubectl's ``last-applied-configuration`` (``skipAnnotations`` in kubectl's ``describe.go``)."""
-    if title == "Annotations" and values and _LAST_APPLIED in values:
+MAX_ANNOTATION_LEN = 140
+"""``maxAnnotationLen`` in kubectl's ``describe.go``."""
+
+
+def _multiline(w: _Writer, title: str, values: Mapping[str, str] | None, sep: str) -> None:
+    """``printLabelsMultiline`` (``sep`` ``=``) / ``printAnnotationsMultiline`` (``sep`` ``: ``): sorted by key,
+    one per line, ``<none>`` when empty. Annotations skip kubectl's ``last-applied-configuration``
+    (``skipAnnotations``); a value longer than :data:`MAX_ANNOTATION_LEN` with its key, or of several lines, goes
+    on lines of its own, each shortened to 138 characters and ``...``."""
+    annotations = sep == ": "
+    if annotations and values and _LAST_APPLIED in values:
         values = {k: v for k, v in values.items() if k != _LAST_APPLIED}
-    w.write(0, f"{indent}{title}:\t")
+    w.write(0, f"{title}:\t")
     if not values:
         w.write(0, f"{NONE}\n")
         return
     for i, key in enumerate(sorted(values)):
         if i:
-            w.write(0, f"{indent}\t")
-        w.write(0, f"{key}{sep}{values[key]}\n")
+            w.write(0, "\t")
+        value = str(values[key])
+        if annotations:
+            value = value.removesuffix("\n")
+            if len(value) + len(key) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
+                w.write(0, f"{key}:\n")
+                for line in value.split("\n"):
+                    short = line if len(line) <= MAX_ANNOTATION_LEN - 2 else line[: MAX_ANNOTATION_LEN - 2] + "..."
+                    w.write(0, f"\t  {short}\n")
+                continue
+        w.write(0, f"{key}{sep}{value}\n")
 
 
 def _controlled_by(w: _Writer, obj: Mapping[str, Any]) -> None:
@@ -1019,29 +1038,90 @@ def _describe_node(node: Mapping[str, Any], w: _Writer, now: float) -> None:
         w.write(0, f"ProviderID:\t{spec['providerID']}\n")
 
 
-def _replicas_status(status: Mapping[str, Any]) -> str:
-    return (
-        f"{status.get('replicas', 0)} desired | {status.get('updatedReplicas', 0)} updated | "
-        f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} available | "
-        f"{status.get('unavailableReplicas', 0)} unavailable"
+def _pod_template(w: _Writer, template: Mapping[str, Any] | None) -> None:
+    """``DescribePodTemplate``: the text of :func:`k8smodel.rollout.describe_pod_template` (kubectl's one
+    implementation, which ``rollout history --revision`` prints without a tabwriter), here written through the
+    describer's tabwriter."""
+    from k8smodel.rollout import describe_pod_template  # rollout imports this module
+
+    w.write(0, describe_pod_template(template))
+
+
+def _conditions_table(w: _Writer, conditions: Sequence[Mapping[str, Any]]) -> None:
+    """The ``Conditions:`` table of ``describeDeployment`` / ``describeReplicaSet``: a row is ``"%v \\t%v\\t%v\\n"``
+    (type, status, reason; a space before the first tab)."""
+    if conditions:
+        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
+        w.write(1, "----\t------\t------\n")
+        for c in conditions:
+            w.write(1, f"{c.get('type', '')} \t{c.get('status', '')}\t{c.get('reason', '')}\n")
+
+
+def _int_or_string(value: Any) -> str:
+    """``IntOrString.String()``: ``1`` or ``25%``; ``<nil>`` for an unset pointer."""
+    return "<nil>" if value is None else str(value)
+
+
+def _replicas(spec: Mapping[str, Any]) -> int:
+    """``*spec.replicas``, which the API server defaults to 1."""
+    value = spec.get("replicas")
+    return 1 if value is None else value
+
+
+def _same_namespace(obj: Mapping[str, Any], namespace: str) -> bool:
+    theirs = _g(obj, "metadata", "namespace")
+    return theirs is None or not namespace or theirs == namespace
+
+
+def _controller_uid(obj: Mapping[str, Any]) -> str | None:
+    """``metav1.GetControllerOf(obj).UID``, ``None`` without a controller reference."""
+    for ref in _g(obj, "metadata", "ownerReferences") or []:
+        if ref.get("controller"):
+            return ref.get("uid")
+    return None
+
+
+def _list_selector(selector: Mapping[str, Any] | None) -> Any:
+    """The selector a list call sends: ``LabelSelectorAsSelector(...).String()``, so a nil selector (which matches
+    nothing) becomes ``""`` and lists everything."""
+    parsed = label_selector_as_selector(selector)
+    return EVERYTHING if parsed.matches_nothing else parsed
+
+
+def _replica_sets_by_labels(rss: Sequence[Mapping[str, Any]]) -> str:
+    """``printReplicaSetsByLabels``: ``web-5d78c9b8f (3/3 replicas created)``, comma-separated; ``<none>``."""
+    text = ", ".join(
+        f"{_g(rs, 'metadata', 'name', default='')} ({_g(rs, 'status', 'replicas', default=0)}/"
+        f"{_replicas(rs.get('spec') or {})} replicas created)"
+        for rs in rss
     )
+    return text or NONE
 
 
-def _pod_template(w: _Writer, template: Mapping[str, Any]) -> None:
-    """``DescribePodTemplate``: labels and containers, one level in."""
-    w.write(0, "Pod Template:\n")
-    _multiline(w, "Labels", _g(template, "metadata", "labels"), "=", indent="  ")
-    spec = template.get("spec") or {}
-    if spec.get("serviceAccountName"):
-        w.write(1, f"Service Account:\t{spec['serviceAccountName']}\n")
-    sub = _Writer()
-    _containers_section(sub, "Containers", spec.get("containers") or [], [])
-    for line in "".join(sub.buf).splitlines(keepends=True):
-        w.write(1, line)
-    w.write(1, f"Volumes:\t{NONE if not spec.get('volumes') else ', '.join(v['name'] for v in spec['volumes'])}\n")
+def deployment_replica_sets(
+    deployment: Mapping[str, Any], replica_sets: Iterable[Mapping[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """``deploymentutil.GetAllReplicaSetsInChunks`` as ``DeploymentDescriber`` uses it: of ``replica_sets`` (what a
+    list of the namespace returns), those the Deployment's selector matches and that it controls, as ``(all old
+    ones, oldest first; the new one or None)``. The new one is the oldest whose template equals the Deployment's but
+    for the ``pod-template-hash`` label (``findNewReplicaSet``); every other one is old, scaled to zero or not
+    (``findOldReplicaSets``' second result, shown since kubernetes/kubernetes#113083, v1.27)."""
+    namespace = _g(deployment, "metadata", "namespace") or ""
+    candidates = du.sort_by_creation_timestamp(
+        [dict(rs) for rs in replica_sets if _same_namespace(rs, namespace)]  # findNewReplicaSet sorts in place
+    )
+    selector = _list_selector((deployment.get("spec") or {}).get("selector"))
+
+    def lister(_namespace: str, _selector: Any) -> list[dict[str, Any]]:
+        return [rs for rs in candidates if selector.matches(_g(rs, "metadata", "labels"))]
+
+    _, all_old, new = du.get_all_replica_sets(deployment, lister)
+    return all_old, new
 
 
-def _describe_deployment(d: Mapping[str, Any], w: _Writer, now: float) -> None:
+def _describe_deployment(
+    d: Mapping[str, Any], w: _Writer, now: float, replica_sets: Iterable[Mapping[str, Any]]
+) -> None:
     meta, spec, status = d.get("metadata") or {}, d.get("spec") or {}, d.get("status") or {}
     _header(w, d)
     w.write(0, f"CreationTimestamp:\t{_rfc1123z(meta.get('creationTimestamp'))}\n")
@@ -1050,7 +1130,7 @@ def _describe_deployment(d: Mapping[str, Any], w: _Writer, now: float) -> None:
     w.write(0, f"Selector:\t{_selector_string(spec.get('selector'))}\n")
     w.write(
         0,
-        f"Replicas:\t{spec.get('replicas', 0)} desired | {status.get('updatedReplicas', 0)} updated | "
+        f"Replicas:\t{_replicas(spec)} desired | {status.get('updatedReplicas', 0)} updated | "
         f"{status.get('replicas', 0)} total | {status.get('availableReplicas', 0)} available | "
         f"{status.get('unavailableReplicas', 0)} unavailable\n",
     )
@@ -1058,40 +1138,65 @@ def _describe_deployment(d: Mapping[str, Any], w: _Writer, now: float) -> None:
     w.write(0, f"StrategyType:\t{strategy.get('type', '')}\n")
     w.write(0, f"MinReadySeconds:\t{spec.get('minReadySeconds', 0)}\n")
     rolling = strategy.get("rollingUpdate")
-    if rolling:
+    if rolling is not None:
         w.write(
             0,
-            f"RollingUpdateStrategy:\t{rolling.get('maxUnavailable')} max unavailable, "
-            f"{rolling.get('maxSurge')} max surge\n",
+            f"RollingUpdateStrategy:\t{_int_or_string(rolling.get('maxUnavailable'))} max unavailable, "
+            f"{_int_or_string(rolling.get('maxSurge'))} max surge\n",
         )
     _pod_template(w, spec.get("template") or {})
-    conditions = status.get("conditions") or []
-    if conditions:
-        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
-        w.write(1, "----\t------\t------\n")
-        for c in conditions:
-            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason', '')}\n")
+    _conditions_table(w, status.get("conditions") or [])
+    try:
+        old, new = deployment_replica_sets(d, replica_sets)
+    except SelectorError:  # GetAllReplicaSetsInChunks failed: kubectl leaves the two lines out
+        old, new = [], None
+    if old or new is not None:
+        w.write(0, f"OldReplicaSets:\t{_replica_sets_by_labels(old)}\n")
+        w.write(0, f"NewReplicaSet:\t{_replica_sets_by_labels([new] if new is not None else [])}\n")
 
 
-def _describe_replicaset(rs: Mapping[str, Any], w: _Writer, now: float, pods: Sequence[Mapping[str, Any]]) -> None:
+def replica_set_pod_phases(rs: Mapping[str, Any], pods: Iterable[Mapping[str, Any]]) -> tuple[int, int, int, int]:
+    """``getPodStatusForController``: of ``pods`` (what a list of the namespace returns), those the ReplicaSet's
+    selector matches and whose controller reference is the ReplicaSet's uid, counted by phase as
+    ``(Running, Pending, Succeeded, Failed)``. Orphans and other controllers' Pods do not count."""
+    namespace = _g(rs, "metadata", "namespace") or ""
+    uid = _g(rs, "metadata", "uid")
+    selector = _list_selector((rs.get("spec") or {}).get("selector"))
+    counts = {"Running": 0, "Pending": 0, "Succeeded": 0, "Failed": 0}
+    for pod in pods:
+        if not _same_namespace(pod, namespace) or not selector.matches(_g(pod, "metadata", "labels")):
+            continue
+        owner = _controller_uid(pod)
+        if owner is None or owner != uid:
+            continue
+        phase = _g(pod, "status", "phase")
+        if phase in counts:
+            counts[phase] += 1
+    return counts["Running"], counts["Pending"], counts["Succeeded"], counts["Failed"]
+
+
+def _describe_replicaset(
+    rs: Mapping[str, Any], w: _Writer, now: float, pods: Iterable[Mapping[str, Any]], pods_error: str | None
+) -> None:
     meta, spec, status = rs.get("metadata") or {}, rs.get("spec") or {}, rs.get("status") or {}
     _header(w, rs)
-    w.write(0, f"Selector:\t{_selector_string(spec.get('selector'))}\n")
+    w.write(0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
     _multiline(w, "Labels", meta.get("labels"), "=")
     _multiline(w, "Annotations", meta.get("annotations"), ": ")
     _controlled_by(w, rs)
-    w.write(0, f"Replicas:\t{status.get('replicas', 0)} current / {spec.get('replicas', 0)} desired\n")
-    phases = {p: 0 for p in ("Running", "Pending", "Succeeded", "Failed")}
-    for pod in pods:
-        phase = _g(pod, "status", "phase")
-        if phase in phases:
-            phases[phase] += 1
-    w.write(
-        0,
-        f"Pods Status:\t{phases['Running']} Running / {phases['Pending']} Waiting / "
-        f"{phases['Succeeded']} Succeeded / {phases['Failed']} Failed\n",
-    )
+    w.write(0, f"Replicas:\t{status.get('replicas', 0)} current / {_replicas(spec)} desired\n")
+    w.write(0, "Pods Status:\t")
+    if pods_error is None:
+        try:
+            running, waiting, succeeded, failed = replica_set_pod_phases(rs, pods)
+        except SelectorError as err:
+            pods_error = str(err)
+    if pods_error is not None:
+        w.write(0, f"error in fetching pods: {pods_error}\n")
+    else:
+        w.write(0, f"{running} Running / {waiting} Waiting / {succeeded} Succeeded / {failed} Failed\n")
     _pod_template(w, spec.get("template") or {})
+    _conditions_table(w, status.get("conditions") or [])
 
 
 def _describe_service(svc: Mapping[str, Any], w: _Writer, now: float, endpoints: Sequence[str]) -> None:
@@ -1131,14 +1236,25 @@ def describe(
     events: Iterable[Mapping[str, Any]] = (),
     now: float | datetime = 0.0,
     *,
-    pods: Sequence[Mapping[str, Any]] = (),
+    pods: Iterable[Mapping[str, Any]] = (),
+    pods_error: str | None = None,
+    replica_sets: Iterable[Mapping[str, Any]] = (),
     endpoints: Sequence[str] = (),
 ) -> str:
     """``kubectl describe`` of a Pod, Node, Deployment, ReplicaSet or Service, with an ``Events:`` section.
 
-    ``events`` may hold any events: those whose ``involvedObject`` is ``obj`` are shown, oldest first.
-    ``pods`` (the ReplicaSet's pods, for ``Pods Status``) and ``endpoints`` (``ip:port`` strings, for a Service)
-    stand in for what kubectl would fetch itself.
+    ``events`` may hold any events: those whose ``involvedObject`` is ``obj`` are shown, oldest first. The other
+    keywords stand in for what kubectl's describer would fetch itself:
+
+    ``pods``
+        for a ReplicaSet, the Pods of its namespace (``Pods Status``); only those its selector matches and it
+        controls are counted, as ``getPodStatusForController`` does. ``pods_error`` is the message of a failed
+        list (``Pods Status:  error in fetching pods: ...``).
+    ``replica_sets``
+        for a Deployment, the ReplicaSets of its namespace (``OldReplicaSets`` / ``NewReplicaSet``, left out when
+        it has none, as when kubectl's list fails).
+    ``endpoints``
+        for a Service, ``ip:port`` strings.
     """
     t = _seconds(now)
     kind = obj.get("kind")
@@ -1148,9 +1264,9 @@ def describe(
     elif kind == "Node":
         _describe_node(obj, w, t)
     elif kind == "Deployment":
-        _describe_deployment(obj, w, t)
+        _describe_deployment(obj, w, t, replica_sets)
     elif kind == "ReplicaSet":
-        _describe_replicaset(obj, w, t, pods)
+        _describe_replicaset(obj, w, t, pods, pods_error)
     elif kind == "Service":
         _describe_service(obj, w, t, endpoints)
     else:
@@ -1161,6 +1277,7 @@ def describe(
 
 __all__ = [
     "columns",
+    "deployment_replica_sets",
     "describe",
     "format_label_selector",
     "format_labels",
@@ -1170,6 +1287,7 @@ __all__ = [
     "node_status",
     "parse_time",
     "pod_status",
+    "replica_set_pod_phases",
     "service_external_ip",
     "service_ports",
     "tabwrite",
