@@ -1195,3 +1195,25 @@ def test_status_counts_of_the_controller_pass_equal_calculate_status(pods, min_r
         direct.get("availableReplicas", 0),
     )
     assert calculate_status(rs, pods, None, float(_EPOCH), "x", counts=counts) == direct
+
+
+def test_a_replicaset_can_be_updated_before_its_controller_writes_status():
+    """PrepareForCreate stores ``status: {replicas: 0}`` (ReplicaSetStatus.Replicas has no omitempty), so a whole-object
+    update (kubectl apply of a changed manifest) is valid before the controller ever wrote status."""
+    c = Cluster(seed=0)  # no node: no control plane, nobody writes status
+    manifest = """
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+"""
+    c.apply(manifest)
+    assert c.api.get("replicasets", "web", "default")["status"] == {"replicas": 0}
+    assert str(c.apply(manifest.replace("replicas: 2", "replicas: 3"))) == "replicaset.apps/web configured"
+    assert c.api.get("replicasets", "web", "default")["spec"]["replicas"] == 3

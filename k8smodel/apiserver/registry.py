@@ -4,7 +4,7 @@ Upstream each resource has a *strategy* (``pkg/registry/<group>/<resource>/strat
 (``staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go``) calls at fixed points:
 
 ``PrepareForCreate``
-    Clears what a user may not set on create: a Deployment's or ReplicaSet's ``status`` (empty) and
+    Clears what a user may not set on create: a Deployment's ``status`` (empty), a ReplicaSet's (``replicas: 0``) and
     ``metadata.generation`` (1); a Pod's status (``phase: Pending`` and its ``qosClass``); a Namespace's status
     (``phase: Active``) and its ``kubernetes`` finalizer; a Service's status.
 ``PrepareForUpdate``
@@ -275,7 +275,9 @@ _STRATEGY_OPTIONS: dict[str, dict[str, Any]] = {
         "status_keeps": (_keep_meta("ownerReferences"),),
     },
     "Deployment": {"status_on_create": _empty, "bump_on_annotations": True, "status_keeps": (_keep_meta("labels"),)},
-    "ReplicaSet": {"status_on_create": _empty, "status_keeps": (_keep_meta("labels"),)},
+    # ReplicaSetStatus.Replicas is the one status field without omitempty: a new ReplicaSet is stored with
+    # {"replicas": 0}, which the schema requires of every later update
+    "ReplicaSet": {"status_on_create": lambda _o: {"replicas": 0}, "status_keeps": (_keep_meta("labels"),)},
     "HorizontalPodAutoscaler": {"status_on_create": _empty},
     "Service": {"status_on_create": lambda _o: {"loadBalancer": {}}},
     "Namespace": {"status_on_create": lambda _o: {"phase": "Active"}, "fields": _namespace_fields},
