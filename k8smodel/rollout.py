@@ -59,6 +59,7 @@ What the model leaves out
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -67,10 +68,11 @@ from k8smodel.api.defaults import _deepcopy
 from k8smodel.api.errors import StatusError
 from k8smodel.api.field import go_quote
 from k8smodel.api.kinds import Kind, UnknownKind, for_kind, for_resource
+from k8smodel.api.quantity import QuantityError, parse_quantity
 from k8smodel.apiserver.authn import ADMIN
 from k8smodel.controllers import deployment_util as du
 from k8smodel.sim import format_duration, parse_duration
-from k8smodel.views.tables import tabwrite
+from k8smodel.views.tables import format_label_selector, tabwrite
 
 Obj = dict[str, Any]
 
@@ -563,131 +565,292 @@ def scale(
 # DescribePodTemplate (describe.go), as kubectl's printTemplate writes it: through a PrefixWriter, tabs unaligned
 
 
+class _PrefixWriter:
+    """describe.go's ``prefixWriter`` / ``nestedPrefixWriter``: every ``Write`` call is prefixed with two spaces
+    per level (plus the nesting), ``WriteLine`` with the nesting only; the text is escaped as
+    ``printers.WriteEscaped`` does (``\\x1b`` is ``^[``, ``\\r`` is ``\\\\r``)."""
+
+    def __init__(self, out: list[str] | None = None, indent: int = 0) -> None:
+        self.out: list[str] = [] if out is None else out
+        self.indent = indent
+
+    def write(self, level: int, text: str) -> None:
+        self.out.append("  " * (level + self.indent) + text)
+
+    def write_line(self, text: str) -> None:
+        self.write(0, text + "\n")
+
+    def nested(self, indent: int) -> _PrefixWriter:
+        """``NewNestedPrefixWriter(w, indent)``."""
+        return _PrefixWriter(self.out, self.indent + indent)
+
+    def text(self) -> str:
+        return "".join(self.out).replace("\x1b", "^[").replace("\r", "\\r")
+
+
 def describe_pod_template(template: Mapping[str, Any] | None) -> str:
     """``describe.DescribePodTemplate`` written by kubectl's ``printTemplate``: a ``PrefixWriter`` without a
     tabwriter, so the text keeps its tabs (``Labels:\\tapp=web``), exactly as ``rollout history --revision``
-    prints it."""
-    out: list[str] = ["Pod Template:\n"]
+    prints it; ``kubectl describe`` (:mod:`k8smodel.views.tables`) lays the same text out with its tabwriter.
+
+    Upstream: ``staging/src/k8s.io/kubectl/pkg/describe/describe.go`` — ``DescribePodTemplate``,
+    ``describeContainers`` (``describeContainerBasicInfo``, ``describeContainerPorts``/``HostPorts``,
+    ``describeContainerCommand``, ``describeResources``, ``describeContainerProbe``, ``describeContainerEnvFrom``,
+    ``describeContainerEnvVars``, ``describeContainerVolumes``), ``describeVolumes``,
+    ``describeTopologySpreadConstraints``, ``printLabelsMultiline``, ``printAnnotationsMultiline``,
+    ``printTolerationsMultilineWithIndent``, ``describeSchedulingGroup``; ``ExtractContainerResourceValue`` from
+    ``staging/src/k8s.io/kubectl/pkg/util/resource/resource.go`` for ``resourceFieldRef`` variables.
+
+    What the model leaves out: ``describeVolumes`` prints hostPath, emptyDir, gcePersistentDisk,
+    awsElasticBlockStore, gitRepo, secret, configMap, nfs, persistentVolumeClaim, ephemeral, downwardAPI,
+    projected, csi and image volumes; the other (mostly deprecated) in-tree types print ``<unknown>`` here. Go's
+    ``sort.Slice`` (tolerations, topology spread constraints) is stable only up to 12 elements; the model sorts
+    stably, so equal keys beyond that may come in another order than kubectl's. Lengths of annotations are counted
+    in characters, not UTF-8 bytes."""
+    w = _PrefixWriter()
+    w.write(0, "Pod Template:\n")
     if template is None:
-        out.append("  <unset>")
-        return "".join(out)
+        w.write(1, "<unset>")
+        return w.text()
     meta = template.get("metadata") or {}
     spec = template.get("spec") or {}
-    _labels_multiline(out, "  Labels", meta.get("labels"))
+    _labels_multiline(w, "  Labels", meta.get("labels"))
     if meta.get("annotations"):
-        _annotations_multiline(out, "  Annotations", meta["annotations"])
+        _annotations_multiline(w, "  Annotations", meta["annotations"])
     if spec.get("serviceAccountName"):
-        out.append(f"  Service Account:\t{spec['serviceAccountName']}\n")
+        w.write(1, f"Service Account:\t{spec['serviceAccountName']}\n")
     if spec.get("initContainers"):
-        _containers(out, "Init Containers", spec["initContainers"])
-    _containers(out, "Containers", spec.get("containers") or [])
-    _volumes(out, spec.get("volumes") or [])
+        _containers(w, "Init Containers", spec["initContainers"], "  ")
+    _containers(w, "Containers", spec.get("containers") or [], "  ")
+    _volumes(w, spec.get("volumes") or [], "  ")
+    _topology_spread_constraints(w, spec.get("topologySpreadConstraints") or [], "  ")
     if spec.get("priorityClassName"):
-        out.append(f"  Priority Class Name:\t{spec['priorityClassName']}\n")
-    _labels_multiline(out, "  Node-Selectors", spec.get("nodeSelector"))
-    _tolerations_multiline(out, "  Tolerations", spec.get("tolerations") or [])
-    return "".join(out)
+        w.write(1, f"Priority Class Name:\t{spec['priorityClassName']}\n")
+    _labels_multiline(w, "  Node-Selectors", spec.get("nodeSelector"))
+    _tolerations_multiline(w, "  Tolerations", spec.get("tolerations") or [])
+    if spec.get("schedulingGroup") is not None:
+        w.write(0, "  SchedulingGroup:\n")
+        w.write(1, f"PodGroupName:\t{spec['schedulingGroup'].get('podGroupName', '')}\n")
+    return w.text()
 
 
-def _labels_multiline(out: list[str], title: str, labels: Mapping[str, str] | None) -> None:
-    """``printLabelsMultiline``."""
-    out.append(f"{title}:\t")
+def _go_bool(value: Any) -> str:
+    """Go's ``%v``/``%t`` of a bool (a nil ``*bool`` read as false, as describe.go's ``x != nil && *x``)."""
+    return "true" if value else "false"
+
+
+def _quantity(value: Any) -> str:
+    """``Quantity.String()``: the canonical form (``0.5`` is ``500m``, ``1024Mi`` is ``1Gi``); text that does not
+    parse (the API server would have refused it) is printed as given."""
+    try:
+        return parse_quantity(str(value)).string()
+    except (QuantityError, ValueError):
+        return str(value)
+
+
+def _labels_multiline(w: _PrefixWriter, title: str, labels: Mapping[str, str] | None) -> None:
+    """``printLabelsMultiline`` (``printLabelsMultilineWithIndent`` with no initial indent and a ``\\t`` inner
+    indent); every piece is its own ``Write``, so a nested writer prefixes each of them."""
+    w.write(0, f"{title}:\t")
     if not labels:
-        out.append("<none>\n")
+        w.write_line("<none>")
         return
     for i, key in enumerate(sorted(labels)):
         if i:
-            out.append("\t")
-        out.append(f"{key}={labels[key]}\n")
+            w.write(0, "")
+            w.write(0, "\t")
+        w.write(0, f"{key}={labels[key]}\n")
 
 
-def _annotations_multiline(out: list[str], title: str, annotations: Mapping[str, str]) -> None:
-    """``printAnnotationsMultiline``: kubectl's last-applied-configuration is skipped; long or multi-line values go
-    on their own lines, shortened to 140 characters."""
-    keys = sorted(k for k in annotations if k != du.LAST_APPLIED_CONFIG_ANNOTATION)
-    out.append(f"{title}:\t")
+def _annotations_multiline(w: _PrefixWriter, title: str, annotations: Mapping[str, str] | None) -> None:
+    """``printAnnotationsMultiline``: kubectl's last-applied-configuration is skipped; a value whose length plus
+    its key's plus 2 exceeds ``maxAnnotationLen`` (140), or that spans lines, goes on lines of its own
+    (``"%s  %s\\n"`` after the ``\\t`` indent), each shortened to 138 characters and ``...``."""
+    keys = sorted(k for k in annotations or {} if k != du.LAST_APPLIED_CONFIG_ANNOTATION)
+    w.write(0, f"{title}:\t")
     if not keys:
-        out.append("<none>\n")
+        w.write_line("<none>")
         return
     for i, key in enumerate(keys):
         if i:
-            out.append("\t")
-        value = annotations[key].removesuffix("\n")
+            w.write(0, "\t")
+        value = str(annotations[key]).removesuffix("\n")  # type: ignore[index]
         if len(value) + len(key) + 2 > MAX_ANNOTATION_LEN or "\n" in value:
-            out.append(f"{key}:\n")
+            w.write(0, f"{key}:\n")
             for line in value.split("\n"):
                 short = line if len(line) <= MAX_ANNOTATION_LEN - 2 else line[: MAX_ANNOTATION_LEN - 2] + "..."
-                out.append(f"\t  {short}\n")
+                w.write(0, f"\t  {short}\n")
         else:
-            out.append(f"{key}: {value}\n")
+            w.write(0, f"{key}: {value}\n")
 
 
-def _containers(out: list[str], label: str, containers: list[Mapping[str, Any]]) -> None:
-    """``describeContainers`` with no statuses, as for a template (``space`` is two spaces)."""
-    out.append(f"  {label}:{' <none>' if not containers else ''}\n")
+def _containers(w: _PrefixWriter, label: str, containers: list[Mapping[str, Any]], space: str) -> None:
+    """``describeContainers`` with no statuses and no resolver, as for a template (``space`` is two spaces)."""
+    w.write(0, f"{space}{label}:{' <none>' if not containers else ''}\n")
     for c in containers:
-        out.append(f"   {c.get('name', '')}:\n")
-        out.append(f"    Image:\t{c.get('image', '')}\n")
-        ports = c.get("ports") or []
-        port_text = ", ".join(f"{p.get('containerPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
-        host_text = ", ".join(f"{p.get('hostPort', 0)}/{p.get('protocol', 'TCP')}" for p in ports)
-        out.append(f"    {'Ports' if ',' in port_text else 'Port'}:\t{port_text or '<none>'}\n")
-        out.append(f"    {'Host Ports' if ',' in host_text else 'Host Port'}:\t{host_text or '<none>'}\n")
-        for field, title in (("command", "Command"), ("args", "Args")):
-            if c.get(field):
-                out.append(f"    {title}:\n")
-                out.extend(f"      {arg}\n" for arg in c[field])
-        resources = c.get("resources") or {}
-        for section in ("limits", "requests"):
-            values = resources.get(section) or {}
-            if values:
-                out.append(f"    {section.capitalize()}:\n")
-                out.extend(f"      {k}:\t{values[k]}\n" for k in sorted(values))
+        _container_basic_info(w, c, space)
+        _container_command(w, c)
+        _resources(w, c.get("resources") or {}, 2)
         for field, title in (
             ("livenessProbe", "Liveness"),
             ("readinessProbe", "Readiness"),
             ("startupProbe", "Startup"),
         ):
-            if c.get(field):
-                out.append(f"    {title}:\t{describe_probe(c[field])}\n")
-        env = c.get("env") or []
-        if not env:
-            out.append("    Environment:\t<none>\n")
-        else:
-            out.append("    Environment:\n")
-            for e in env:
-                out.append(_env_line(e))
-        mounts = c.get("volumeMounts") or []
-        if not mounts:
-            out.append("    Mounts:\t<none>\n")
-        else:
-            out.append("    Mounts:\n")
-            for m in mounts:
-                mode = "ro" if m.get("readOnly") else "rw"
-                sub = f", path = {go_quote(m['subPath'])}" if m.get("subPath") else ""
-                out.append(f"      {m.get('mountPath')} from {m.get('name')} ({mode}{sub})\n")
+            if c.get(field) is not None:
+                w.write(2, f"{title}:\t{describe_probe(c[field])}\n")
+        if c.get("envFrom"):
+            _container_env_from(w, c["envFrom"])
+        _container_env_vars(w, c)
+        _container_volumes(w, c)
 
 
-def _env_line(e: Mapping[str, Any]) -> str:
-    """One line of ``describeContainerEnvVars`` (no resolver: a template has no Pod to resolve from)."""
-    name = e.get("name", "")
-    source = e.get("valueFrom")
-    if source is None:
-        lines = str(e.get("value", "")).split("\n")
-        return "".join(f"      {name}:\t{line}\n" if i == 0 else f"\t{line}\n" for i, line in enumerate(lines))
-    if source.get("fieldRef") is not None:
-        ref = source["fieldRef"]
-        return f"      {name}:\t ({ref.get('apiVersion', 'v1')}:{ref.get('fieldPath', '')})\n"
-    if source.get("resourceFieldRef") is not None:
-        resource = source["resourceFieldRef"].get("resource", "")
-        return f"      {name}:\t ({resource})\n"
-    for field, text in (("secretKeyRef", "in secret"), ("configMapKeyRef", "of config map")):
-        if source.get(field) is not None:
-            ref = source[field]
-            optional = "true" if ref.get("optional") else "false"
-            key, obj = ref.get("key", ""), ref.get("name", "")
-            return f"      {name}:\t<set to the key '{key}' {text} '{obj}'>\tOptional: {optional}\n"
-    return f"      {name}:\t\n"
+def _ports(ports: list[Mapping[str, Any]], field: str) -> str:
+    """``describeContainerPorts`` / ``describeContainerHostPorts``: ``%d/%s``, then `` (name)`` for a named
+    port, joined by ``, ``."""
+    out = []
+    for p in ports:
+        text = f"{p.get(field, 0)}/{p.get('protocol', 'TCP')}"
+        if p.get("name"):
+            text = f"{text} ({p['name']})"
+        out.append(text)
+    return ", ".join(out)
+
+
+def _container_basic_info(w: _PrefixWriter, c: Mapping[str, Any], space: str) -> None:
+    """``describeContainerBasicInfo`` without a status: name, image, ``Port``/``Ports`` (plural when the text has
+    a comma), ``Host Port``/``Host Ports``, the seccomp profile."""
+    w.write(1, f"{' ' if space else ''}{c.get('name', '')}:\n")
+    w.write(2, f"Image:\t{c.get('image', '')}\n")
+    ports = c.get("ports") or []
+    for field, singular, plural in (("containerPort", "Port", "Ports"), ("hostPort", "Host Port", "Host Ports")):
+        text = _ports(ports, field)
+        if "," in text:
+            w.write(2, f"{plural}:\t{text}\n")
+        else:
+            w.write(2, f"{singular}:\t{text or '<none>'}\n")
+    seccomp = (c.get("securityContext") or {}).get("seccompProfile")
+    if seccomp is not None:
+        w.write(2, f"SeccompProfile:\t{seccomp.get('type', '')}\n")
+        if seccomp.get("type") == "Localhost":
+            w.write(3, f"LocalhostProfile:\t{seccomp.get('localhostProfile', '')}\n")
+
+
+def _container_command(w: _PrefixWriter, c: Mapping[str, Any]) -> None:
+    """``describeContainerCommand``: one line per element of ``command`` and ``args``, each split on newlines."""
+    for field, title in (("command", "Command"), ("args", "Args")):
+        if c.get(field):
+            w.write(2, f"{title}:\n")
+            for arg in c[field]:
+                for line in str(arg).split("\n"):
+                    w.write(3, f"{line}\n")
+
+
+def _resources(w: _PrefixWriter, resources: Mapping[str, Any], level: int) -> None:
+    """``describeResources``: ``Limits`` then ``Requests``, names sorted (``SortedResourceNames``), quantities in
+    canonical form (``Quantity.String()``)."""
+    for section, title in (("limits", "Limits"), ("requests", "Requests")):
+        values = resources.get(section) or {}
+        if values:
+            w.write(level, f"{title}:\n")
+        for name in sorted(values):
+            w.write(level + 1, f"{name}:\t{_quantity(values[name])}\n")
+
+
+def _container_env_from(w: _PrefixWriter, env_from: list[Mapping[str, Any]]) -> None:
+    """``describeContainerEnvFrom``: ``name\\tConfigMap\\tOptional: false`` (``with prefix 'X_'``)."""
+    w.write(2, "Environment Variables from:\n")
+    for e in env_from:
+        source, name, optional = "", "", False
+        if e.get("configMapRef") is not None:
+            source, name, optional = "ConfigMap", e["configMapRef"].get("name", ""), e["configMapRef"].get("optional")
+        elif e.get("secretRef") is not None:
+            source, name, optional = "Secret", e["secretRef"].get("name", ""), e["secretRef"].get("optional")
+        if e.get("prefix"):
+            w.write(3, f"{name}\t{source} with prefix '{e['prefix']}'\tOptional: {_go_bool(optional)}\n")
+        else:
+            w.write(3, f"{name}\t{source}\tOptional: {_go_bool(optional)}\n")
+
+
+def _container_env_vars(w: _PrefixWriter, c: Mapping[str, Any]) -> None:
+    """``describeContainerEnvVars`` with no resolver (a template has no Pod to resolve ``fieldRef`` from); a
+    ``resourceFieldRef`` is resolved from the container itself (``ExtractContainerResourceValue``)."""
+    env = c.get("env") or []
+    none = "" if env else "\t<none>"
+    w.write(2, f"Environment:{none}\n")
+    for e in env:
+        name = e.get("name", "")
+        source = e.get("valueFrom")
+        if source is None:
+            for i, line in enumerate(str(e.get("value", "")).split("\n")):
+                w.write(3, f"{name}:\t{line}\n" if i == 0 else f"\t{line}\n")
+            continue
+        if source.get("fieldRef") is not None:
+            ref = source["fieldRef"]
+            w.write(3, f"{name}:\t ({ref.get('apiVersion', 'v1')}:{ref.get('fieldPath', '')})\n")
+        elif source.get("resourceFieldRef") is not None:
+            ref = source["resourceFieldRef"]
+            resource = ref.get("resource", "")
+            value = _container_resource_value(ref, c)
+            if value == "0" and resource in ("limits.cpu", "limits.memory"):
+                value = "node allocatable"
+            w.write(3, f"{name}:\t{value} ({resource})\n")
+        elif source.get("secretKeyRef") is not None:
+            ref = source["secretKeyRef"]
+            w.write(
+                3,
+                f"{name}:\t<set to the key '{ref.get('key', '')}' in secret '{ref.get('name', '')}'>\t"
+                f"Optional: {_go_bool(ref.get('optional'))}\n",
+            )
+        elif source.get("configMapKeyRef") is not None:
+            ref = source["configMapKeyRef"]
+            w.write(
+                3,
+                f"{name}:\t<set to the key '{ref.get('key', '')}' of config map '{ref.get('name', '')}'>\t"
+                f"Optional: {_go_bool(ref.get('optional'))}\n",
+            )
+        # any other source (describe.go's switch has no default) prints nothing
+
+
+def _container_resource_value(ref: Mapping[str, Any], c: Mapping[str, Any]) -> str:
+    """``resource.ExtractContainerResourceValue`` (kubectl/pkg/util/resource): the container's limit or request
+    divided by the divisor (zero or unset: 1), rounded up — CPU in millis, memory and ephemeral storage in whole
+    units, through float64 as upstream; an unsupported resource (an error upstream) is empty."""
+    try:
+        divisor = parse_quantity(str(ref.get("divisor", "0")))
+    except (QuantityError, ValueError):
+        return ""
+    if divisor.is_zero():
+        divisor = parse_quantity("1")
+    section, _, name = str(ref.get("resource", "")).partition(".")
+    if section not in ("limits", "requests") or name not in ("cpu", "memory", "ephemeral-storage"):
+        return ""
+    raw = ((c.get("resources") or {}).get(section) or {}).get(name, "0")
+    try:
+        quantity = parse_quantity(str(raw))
+    except (QuantityError, ValueError):
+        return ""
+    if name == "cpu":
+        return str(math.ceil(float(quantity.milli_value()) / float(divisor.milli_value())))
+    return str(math.ceil(float(quantity.value()) / float(divisor.value())))
+
+
+def _container_volumes(w: _PrefixWriter, c: Mapping[str, Any]) -> None:
+    """``describeContainerVolumes``: mounts sorted by mount path (``SortableVolumeMounts``), flags joined by
+    ``,`` (``ro`` or ``rw``, then ``path=%q`` for a subPath); then ``volumeDevices`` sorted by device path (its
+    ``Devices:`` header carries the mounts' ``<none>``, as upstream's does)."""
+    mounts = c.get("volumeMounts") or []
+    none = "" if mounts else "\t<none>"
+    w.write(2, f"Mounts:{none}\n")
+    for m in sorted(mounts, key=lambda m: m.get("mountPath", "")):
+        flags = ["ro" if m.get("readOnly") else "rw"]
+        if m.get("subPath"):
+            flags.append(f"path={go_quote(m['subPath'])}")
+        w.write(3, f"{m.get('mountPath', '')} from {m.get('name', '')} ({','.join(flags)})\n")
+    devices = c.get("volumeDevices") or []
+    if devices:
+        w.write(2, f"Devices:{none}\n")
+        for d in sorted(devices, key=lambda d: d.get("devicePath", "")):
+            w.write(3, f"{d.get('devicePath', '')} from {d.get('name', '')}\n")
 
 
 def describe_probe(probe: Mapping[str, Any]) -> str:
@@ -715,69 +878,242 @@ def describe_probe(probe: Mapping[str, Any]) -> str:
     return f"unknown {attrs}"
 
 
-_VOLUME_TYPES = {
+def _pvc_class(pvc: Mapping[str, Any]) -> str:
+    """``storageutil.GetPersistentVolumeClaimClass``: the beta annotation first, then ``storageClassName``."""
+    annotations = (pvc.get("metadata") or {}).get("annotations") or {}
+    if "volume.beta.kubernetes.io/storage-class" in annotations:
+        return str(annotations["volume.beta.kubernetes.io/storage-class"])
+    return str((pvc.get("spec") or {}).get("storageClassName") or "")
+
+
+def _ephemeral(w: _PrefixWriter, v: Mapping[str, Any]) -> None:
+    """``printEphemeralVolumeSource``: the claim template through ``printPersistentVolumeClaim`` (not a full PVC)
+    on a writer nested two levels in."""
+    w.write(
+        2,
+        "Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)\n",
+    )
+    claim = v.get("volumeClaimTemplate")
+    if claim is None:
+        return
+    n = w.nested(2)
+    meta, spec = claim.get("metadata") or {}, claim.get("spec") or {}
+    n.write(0, f"StorageClass:\t{_pvc_class(claim)}\n")
+    n.write(0, f"Volume:\t{spec.get('volumeName', '')}\n")
+    _labels_multiline(n, "Labels", meta.get("labels"))
+    _annotations_multiline(n, "Annotations", meta.get("annotations"))
+    bound = bool(spec.get("volumeName"))
+    n.write(0, f"Capacity:\t{'0' if bound else ''}\n")  # a template has no status: an empty capacity
+    n.write(0, "Access Modes:\t\n")
+    if spec.get("volumeMode") is not None:
+        n.write(0, f"VolumeMode:\t{spec['volumeMode']}\n")
+    source = spec.get("dataSource")
+    if source is not None:
+        n.write(0, "DataSource:\n")
+        if source.get("apiGroup") is not None:
+            n.write(1, f"APIGroup:\t{source['apiGroup']}\n")
+        n.write(1, f"Kind:\t{source.get('kind', '')}\n")
+        n.write(1, f"Name:\t{source.get('name', '')}\n")
+
+
+def _projected(w: _PrefixWriter, v: Mapping[str, Any]) -> None:
+    """``printProjectedVolumeSource``: each secret, downward API, config map and service account token source."""
+    w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+    for source in v.get("sources") or []:
+        if source.get("secret") is not None:
+            s = source["secret"]
+            w.write(2, f"SecretName:\t{s.get('name', '')}\n    Optional:\t{_go_bool(s.get('optional'))}\n")
+        elif source.get("downwardAPI") is not None:
+            w.write(2, "DownwardAPI:\ttrue\n")
+        elif source.get("configMap") is not None:
+            s = source["configMap"]
+            w.write(2, f"ConfigMapName:\t{s.get('name', '')}\n    Optional:\t{_go_bool(s.get('optional'))}\n")
+        elif source.get("serviceAccountToken") is not None:
+            seconds = source["serviceAccountToken"].get("expirationSeconds", 3600)  # the API's default
+            w.write(2, f"TokenExpirationSeconds:\t{seconds}\n")
+
+
+def _downward_api(w: _PrefixWriter, v: Mapping[str, Any]) -> None:
+    """``printDownwardAPIVolumeSource``: ``fieldPath -> path`` per item."""
+    w.write(2, "Type:\tDownwardAPI (a volume populated by information about the pod)\n    Items:\n")
+    for item in v.get("items") or []:
+        if item.get("fieldRef") is not None:
+            w.write(3, f"{item['fieldRef'].get('fieldPath', '')} -> {item.get('path', '')}\n")
+        if item.get("resourceFieldRef") is not None:
+            w.write(3, f"{item['resourceFieldRef'].get('resource', '')} -> {item.get('path', '')}\n")
+
+
+def _csi(w: _PrefixWriter, v: Mapping[str, Any]) -> None:
+    """``printCSIVolumeSource`` with ``printCSIPersistentVolumeAttributesMultiline`` (``key=value``, shortened
+    past 140 characters)."""
+    w.write(
+        2,
+        "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
+        f"    Driver:\t{v.get('driver', '')}\n"
+        f"    FSType:\t{v.get('fsType') or ''}\n"
+        f"    ReadOnly:\t{_go_bool(v.get('readOnly'))}\n",
+    )
+    attributes = v.get("volumeAttributes") or {}
+    w.write(2, "VolumeAttributes:\t")
+    if not attributes:
+        w.write_line("<none>")
+        return
+    for i, key in enumerate(sorted(attributes)):
+        if i:
+            w.write(2, "")
+            w.write(2, "\t")
+        line = f"{key}={attributes[key]}"
+        w.write(2, f"{line[:MAX_ANNOTATION_LEN]}...\n" if len(line) > MAX_ANNOTATION_LEN else f"{line}\n")
+
+
+_SIMPLE_VOLUMES: dict[str, Any] = {
+    "hostPath": lambda v: (
+        "Type:\tHostPath (bare host directory volume)\n"
+        f"    Path:\t{v.get('path', '')}\n"
+        f"    HostPathType:\t{v['type'] if v.get('type') is not None else '<none>'}\n"
+    ),
     "emptyDir": lambda v: (
         "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
         f"    Medium:\t{v.get('medium', '')}\n"
-        f"    SizeLimit:\t{v.get('sizeLimit', '<unset>')}\n"
+        f"    SizeLimit:\t{_size_limit(v.get('sizeLimit'))}\n"
     ),
-    "configMap": lambda v: (
-        "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
-        f"    Name:\t{v.get('name', '')}\n"
-        f"    Optional:\t{str(bool(v.get('optional'))).lower()}\n"
+    "gcePersistentDisk": lambda v: (
+        "Type:\tGCEPersistentDisk (a Persistent Disk resource in Google Compute Engine)\n"
+        f"    PDName:\t{v.get('pdName', '')}\n    FSType:\t{v.get('fsType', '')}\n"
+        f"    Partition:\t{v.get('partition', 0)}\n    ReadOnly:\t{_go_bool(v.get('readOnly'))}\n"
+    ),
+    "awsElasticBlockStore": lambda v: (
+        "Type:\tAWSElasticBlockStore (a Persistent Disk resource in AWS)\n"
+        f"    VolumeID:\t{v.get('volumeID', '')}\n    FSType:\t{v.get('fsType', '')}\n"
+        f"    Partition:\t{v.get('partition', 0)}\n    ReadOnly:\t{_go_bool(v.get('readOnly'))}\n"
+    ),
+    "gitRepo": lambda v: (
+        "Type:\tGitRepo (a volume that is pulled from git when the pod is created)\n"
+        f"    Repository:\t{v.get('repository', '')}\n    Revision:\t{v.get('revision', '')}\n"
     ),
     "secret": lambda v: (
         "Type:\tSecret (a volume populated by a Secret)\n"
         f"    SecretName:\t{v.get('secretName', '')}\n"
-        f"    Optional:\t{str(bool(v.get('optional'))).lower()}\n"
+        f"    Optional:\t{_go_bool(v.get('optional'))}\n"
     ),
-    "hostPath": lambda v: (
-        f"Type:\tHostPath (bare host directory volume)\n    Path:\t{v.get('path', '')}\n"
-        f"    HostPathType:\t{v.get('type', '')}\n"
+    "configMap": lambda v: (
+        "Type:\tConfigMap (a volume populated by a ConfigMap)\n"
+        f"    Name:\t{v.get('name', '')}\n"
+        f"    Optional:\t{_go_bool(v.get('optional'))}\n"
+    ),
+    "nfs": lambda v: (
+        "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n"
+        f"    Server:\t{v.get('server', '')}\n    Path:\t{v.get('path', '')}\n"
+        f"    ReadOnly:\t{_go_bool(v.get('readOnly'))}\n"
     ),
     "persistentVolumeClaim": lambda v: (
         "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n"
         f"    ClaimName:\t{v.get('claimName', '')}\n"
-        f"    ReadOnly:\t{str(bool(v.get('readOnly'))).lower()}\n"
+        f"    ReadOnly:\t{_go_bool(v.get('readOnly'))}\n"
+    ),
+    "image": lambda v: (
+        "Type:\tImage (a container image or OCI artifact)\n"
+        f"    Reference:\t{v.get('reference', '')}\n    PullPolicy:\t{v.get('pullPolicy', '')}\n"
     ),
 }
 
 
-def _volumes(out: list[str], volumes: list[Mapping[str, Any]]) -> None:
-    """``describeVolumes`` (the common volume types; others print ``<unknown>``)."""
+def _size_limit(value: Any) -> str:
+    """``printEmptyDirVolumeSource``: the size limit when set and positive, else ``<unset>``."""
+    if value is None:
+        return "<unset>"
+    try:
+        quantity = parse_quantity(str(value))
+    except (QuantityError, ValueError):
+        return str(value)
+    return quantity.string() if quantity.sign() > 0 else "<unset>"
+
+
+# describeVolumes' switch, in its order (the first source set wins)
+_VOLUME_ORDER = (
+    "hostPath",
+    "emptyDir",
+    "gcePersistentDisk",
+    "awsElasticBlockStore",
+    "gitRepo",
+    "secret",
+    "configMap",
+    "nfs",
+    "persistentVolumeClaim",
+    "ephemeral",
+    "downwardAPI",
+    "projected",
+    "csi",
+    "image",
+)
+_VOLUME_PRINTERS: dict[str, Any] = {
+    "ephemeral": _ephemeral,
+    "downwardAPI": _downward_api,
+    "projected": _projected,
+    "csi": _csi,
+}
+
+
+def _volumes(w: _PrefixWriter, volumes: list[Mapping[str, Any]], space: str) -> None:
+    """``describeVolumes``: each volume's name, then its source's lines (see :func:`describe_pod_template` for the
+    types the model prints)."""
     if not volumes:
-        out.append("  Volumes:\t<none>\n")
+        w.write(0, f"{space}Volumes:\t<none>\n")
         return
-    out.append("  Volumes:\n")
+    w.write(0, f"{space}Volumes:\n")
     for v in volumes:
-        out.append(f"   {v.get('name')}:\n")
-        for source, printer in _VOLUME_TYPES.items():
-            if v.get(source) is not None:
-                out.append("    " + printer(v[source]))
-                break
+        w.write(1, f"{' ' if space else ''}{v.get('name', '')}:\n")
+        for source in _VOLUME_ORDER:
+            if v.get(source) is None:
+                continue
+            if source in _SIMPLE_VOLUMES:
+                w.write(2, _SIMPLE_VOLUMES[source](v[source]))
+            else:
+                _VOLUME_PRINTERS[source](w, v[source])
+            break
         else:
-            out.append("  <unknown>\n")
+            w.write(1, "<unknown>\n")
 
 
-def _tolerations_multiline(out: list[str], title: str, tolerations: list[Mapping[str, Any]]) -> None:
-    """``printPodTolerationsMultiline``."""
-    out.append(f"{title}:\t")
-    if not tolerations:
-        out.append("<none>\n")
+def _topology_spread_constraints(w: _PrefixWriter, constraints: list[Mapping[str, Any]], space: str) -> None:
+    """``describeTopologySpreadConstraints``: sorted by topology key, ``key:WhenUnsatisfiable when max skew N is
+    exceeded`` and `` for selector ...`` (``metav1.FormatLabelSelector``); nothing when there are none."""
+    if not constraints:
         return
-    for i, t in enumerate(tolerations):
+    w.write(0, f"{space}Topology Spread Constraints:\t")
+    for i, tsc in enumerate(sorted(constraints, key=lambda t: t.get("topologyKey", ""))):
         if i:
-            out.append("\t")
-        text = t.get("key", "")
+            w.write(0, space)
+            w.write(0, "\t")
+        w.write(0, f"{tsc.get('topologyKey', '')}:")
+        w.write(0, f"{tsc.get('whenUnsatisfiable', '')}")
+        w.write(0, f" when max skew {tsc.get('maxSkew', 0)} is exceeded")
+        if tsc.get("labelSelector") is not None:
+            w.write(0, f" for selector {format_label_selector(tsc['labelSelector'])}")
+        w.write(0, "\n")
+
+
+def _tolerations_multiline(w: _PrefixWriter, title: str, tolerations: list[Mapping[str, Any]]) -> None:
+    """``printPodTolerationsMultiline`` (``printTolerationsMultilineWithIndent``): sorted by key,
+    ``key=value:Effect``, `` op=Exists`` (``op=Exists`` alone for the toleration of everything), `` for 300s``."""
+    w.write(0, f"{title}:\t")
+    if not tolerations:
+        w.write_line("<none>")
+        return
+    for i, t in enumerate(sorted(tolerations, key=lambda t: t.get("key", ""))):
+        if i:
+            w.write(0, "")
+            w.write(0, "\t")
+        w.write(0, t.get("key", ""))
         if t.get("value"):
-            text += f"={t['value']}"
+            w.write(0, f"={t['value']}")
         if t.get("effect"):
-            text += f":{t['effect']}"
+            w.write(0, f":{t['effect']}")
         if t.get("operator") == "Exists" and not t.get("value"):
-            text += " op=Exists" if (t.get("key") or t.get("effect")) else "op=Exists"
+            w.write(0, " op=Exists" if (t.get("key") or t.get("effect")) else "op=Exists")
         if t.get("tolerationSeconds") is not None:
-            text += f" for {t['tolerationSeconds']}s"
-        out.append(text + "\n")
+            w.write(0, f" for {t['tolerationSeconds']}s")
+        w.write(0, "\n")
 
 
 __all__ = [

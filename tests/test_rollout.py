@@ -211,7 +211,8 @@ def test_describe_pod_template_details():
     assert "    Mounts:\n      /cache from cache (ro)\n" in text
     assert "  Volumes:\n   cache:\n    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n" in text
     assert "  Node-Selectors:\tdisktype=ssd\n" in text
-    assert "  Tolerations:\tk:NoSchedule op=Exists\n\top=Exists\n" in text
+    # printTolerationsMultilineWithIndent sorts by key: the empty key of "tolerate everything" comes first
+    assert "  Tolerations:\top=Exists\n\tk:NoSchedule op=Exists\n" in text
 
 
 def test_describe_probe():
@@ -355,3 +356,232 @@ def test_status_reports_a_deleted_deployment(cluster):
     cluster.sim.call_later(5, cluster.api.delete, "deployments", "web", "default")
     with pytest.raises(RolloutError, match=r"^error: object has been deleted$"):
         rollout_status(cluster.api, "web", timeout="1m")
+
+
+def _one_container_template(container: dict, **pod_spec) -> dict:
+    return {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [container], **pod_spec}}
+
+
+@pytest.mark.parametrize(
+    "container, expected",
+    [
+        pytest.param(  # "Env" (envFrom with a ConfigMap)
+            {"env": [{"name": "envname", "value": "xyz"}], "envFrom": [{"configMapRef": {"name": "a123"}}]},
+            ["envname:\txyz", "a123\tConfigMap\tOptional: false"],
+            id="envfrom-configmap",
+        ),
+        pytest.param(
+            {"envFrom": [{"prefix": "p_", "configMapRef": {"name": "a123"}}]},
+            ["a123\tConfigMap with prefix 'p_'\tOptional: false"],
+            id="envfrom-prefix",
+        ),
+        pytest.param(
+            {"envFrom": [{"configMapRef": {"name": "a123", "optional": True}}]},
+            ["a123\tConfigMap\tOptional: true"],
+            id="envfrom-optional",
+        ),
+        pytest.param(
+            {"envFrom": [{"secretRef": {"name": "a123", "optional": True}}]},
+            ["a123\tSecret\tOptional: true"],
+            id="envfrom-secret",
+        ),
+        pytest.param(
+            {"envFrom": [{"prefix": "p_", "secretRef": {"name": "a123"}}]},
+            ["a123\tSecret with prefix 'p_'\tOptional: false"],
+            id="envfrom-secret-prefix",
+        ),
+        pytest.param({"command": ["sleep", "1000"]}, ["sleep", "1000"], id="command"),
+        pytest.param({"command": ["sleep", "1000\n2000"]}, ["1000\n      2000"], id="command-newline"),
+        pytest.param({"args": ["time", "1000"]}, ["time", "1000"], id="args"),
+        pytest.param({"args": ["time", "1000\n2000"]}, ["1000\n      2000"], id="args-newline"),
+        pytest.param(  # "Using limits": Quantity.String() is canonical, 1000 is 1k
+            {"resources": {"limits": {"cpu": "1000", "memory": "4G", "storage": "20G"}}},
+            ["cpu", "1k", "memory", "4G", "storage", "20G"],
+            id="limits",
+        ),
+        pytest.param(
+            {"resources": {"requests": {"cpu": "1000", "memory": "4G", "storage": "20G"}}},
+            ["cpu", "1k", "memory", "4G", "storage", "20G"],
+            id="requests",
+        ),
+        pytest.param(
+            {"volumeMounts": [{"name": "mounted-volume", "mountPath": "/opt/"}]},
+            ["mounted-volume", "/opt/", "(rw)"],
+            id="mount-rw",
+        ),
+        pytest.param(
+            {"volumeMounts": [{"name": "mounted-volume", "mountPath": "/opt/", "readOnly": True}]},
+            ["Mounts", "mounted-volume", "/opt/", "(ro)"],
+            id="mount-ro",
+        ),
+        pytest.param(
+            {"volumeMounts": [{"name": "mounted-volume", "mountPath": "/opt/", "subPath": "foo"}]},
+            ["Mounts", "mounted-volume", "/opt/", '(rw,path="foo")'],
+            id="mount-subpath",
+        ),
+        pytest.param(
+            {"volumeDevices": [{"name": "volume-device", "devicePath": "/dev/xvda"}]},
+            ["Devices", "volume-device", "/dev/xvda"],
+            id="devices",
+        ),
+    ],
+)
+def test_upstream_describe_containers(container, expected):
+    """TestDescribeContainers (describe_test.go), the cases without a container status (a template has none)."""
+    text = describe_pod_template(_one_container_template({"name": "test", "image": "image", **container}))
+    for element in expected:
+        assert element in text
+
+
+def test_describe_pod_template_container_details():
+    """describeContainerBasicInfo, describeResources and describeContainerEnvVars on a template: named container
+    and host ports, the seccomp profile, canonical quantities, resourceFieldRef resolved from the container
+    (ExtractContainerResourceValue: rounded up; a zero CPU/memory limit is "node allocatable"), a fieldRef without
+    a value, an unknown valueFrom source printing nothing, and the Devices header carrying the Mounts' <none>."""
+    container = {
+        "name": "app",
+        "image": "app:1",
+        "ports": [
+            {"name": "http", "containerPort": 80, "hostPort": 8080, "protocol": "TCP"},
+            {"name": "dns", "containerPort": 53, "protocol": "UDP"},
+        ],
+        "securityContext": {"seccompProfile": {"type": "Localhost", "localhostProfile": "profiles/audit.json"}},
+        "resources": {"requests": {"cpu": "0.5", "memory": "1024Mi"}, "limits": {"memory": "1.5Gi"}},
+        "env": [
+            {"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "requests.cpu", "divisor": "1"}}},
+            {"name": "CPU_M", "valueFrom": {"resourceFieldRef": {"resource": "requests.cpu", "divisor": "1m"}}},
+            {"name": "MEM_MI", "valueFrom": {"resourceFieldRef": {"resource": "limits.memory", "divisor": "1Mi"}}},
+            {"name": "CPU_LIMIT", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu"}}},
+            {"name": "POD", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.name"}}},
+            {"name": "FILE", "valueFrom": {"fileKeyRef": {"path": "a", "key": "b", "volumeName": "v"}}},
+            {"name": "MULTI", "value": "one\ntwo"},
+        ],
+        "volumeDevices": [{"name": "raw", "devicePath": "/dev/xvdb"}, {"name": "raw0", "devicePath": "/dev/xvda"}],
+    }
+    text = describe_pod_template(_one_container_template(container))
+    assert (
+        "   app:\n"
+        "    Image:\tapp:1\n"
+        "    Ports:\t80/TCP (http), 53/UDP (dns)\n"
+        "    Host Ports:\t8080/TCP (http), 0/UDP (dns)\n"
+        "    SeccompProfile:\tLocalhost\n"
+        "      LocalhostProfile:\tprofiles/audit.json\n"
+        "    Limits:\n"
+        "      memory:\t1536Mi\n"
+        "    Requests:\n"
+        "      cpu:\t500m\n"
+        "      memory:\t1Gi\n"
+        "    Environment:\n"
+        "      CPU:\t1 (requests.cpu)\n"
+        "      CPU_M:\t500 (requests.cpu)\n"
+        "      MEM_MI:\t1536 (limits.memory)\n"
+        "      CPU_LIMIT:\tnode allocatable (limits.cpu)\n"
+        "      POD:\t (v1:metadata.name)\n"
+        "      MULTI:\tone\n"
+        "      \ttwo\n"  # the continuation line at LEVEL_3 too
+        "    Mounts:\t<none>\n"
+        "    Devices:\t<none>\n"
+        "      /dev/xvda from raw0\n"
+        "      /dev/xvdb from raw\n"
+    ) in text
+    assert "FILE" not in text
+
+
+def test_describe_pod_template_volumes_and_spread():
+    """describeVolumes (hostPath's <none> type, emptyDir's canonical size limit, projected, downwardAPI, CSI
+    attributes, an ephemeral claim template through a writer nested two levels in, <unknown>), then
+    describeTopologySpreadConstraints (sorted by topology key, with FormatLabelSelector), the PrefixWriter's
+    escaping of ESC and CR, and the scheduling group."""
+    template = _one_container_template(
+        {"name": "app", "image": "app:1"},
+        volumes=[
+            {"name": "host", "hostPath": {"path": "/var/log"}},
+            {"name": "scratch", "emptyDir": {"medium": "Memory", "sizeLimit": "1024Mi"}},
+            {
+                "name": "token",
+                "projected": {
+                    "sources": [
+                        {"serviceAccountToken": {"path": "token", "expirationSeconds": 3607}},
+                        {"configMap": {"name": "kube-root-ca.crt"}},
+                        {"downwardAPI": {"items": []}},
+                    ]
+                },
+            },
+            {
+                "name": "info",
+                "downwardAPI": {"items": [{"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]},
+            },
+            {"name": "csi", "csi": {"driver": "x.csi.io", "volumeAttributes": {"b": "2", "a": "1"}}},
+            {
+                "name": "eph",
+                "ephemeral": {
+                    "volumeClaimTemplate": {
+                        "metadata": {"labels": {"x": "1", "y": "2"}},
+                        "spec": {"storageClassName": "fast", "volumeMode": "Filesystem"},
+                    }
+                },
+            },
+            {"name": "odd", "rbd": {"image": "i"}},
+        ],
+        topologySpreadConstraints=[
+            {"maxSkew": 2, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway"},
+            {
+                "maxSkew": 1,
+                "topologyKey": "kubernetes.io/hostname",
+                "whenUnsatisfiable": "DoNotSchedule",
+                "labelSelector": {"matchLabels": {"app": "web"}},
+            },
+        ],
+        priorityClassName="gold\x1b[31m\r",
+        schedulingGroup={"podGroupName": "group-a"},
+    )
+    text = describe_pod_template(template)
+    assert (
+        "  Volumes:\n"
+        "   host:\n"
+        "    Type:\tHostPath (bare host directory volume)\n"
+        "    Path:\t/var/log\n"
+        "    HostPathType:\t<none>\n"
+        "   scratch:\n"
+        "    Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n"
+        "    Medium:\tMemory\n"
+        "    SizeLimit:\t1Gi\n"
+        "   token:\n"
+        "    Type:\tProjected (a volume that contains injected data from multiple sources)\n"
+        "    TokenExpirationSeconds:\t3607\n"
+        "    ConfigMapName:\tkube-root-ca.crt\n"
+        "    Optional:\tfalse\n"
+        "    DownwardAPI:\ttrue\n"
+        "   info:\n"
+        "    Type:\tDownwardAPI (a volume populated by information about the pod)\n"
+        "    Items:\n"
+        "      metadata.labels -> labels\n"
+        "   csi:\n"
+        "    Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
+        "    Driver:\tx.csi.io\n"
+        "    FSType:\t\n"
+        "    ReadOnly:\tfalse\n"
+        "    VolumeAttributes:\t    a=1\n"  # every Write(LEVEL_2, ...) of the attributes is indented
+        "        \t    b=2\n"
+        "   eph:\n"
+        "    Type:\tEphemeralVolume (an inline specification for a volume that gets created and deleted with the pod)\n"
+        "    StorageClass:\tfast\n"
+        "    Volume:\t\n"
+        "    Labels:\t    x=1\n"
+        "        \t    y=2\n"
+        "    Annotations:\t    <none>\n"
+        "    Capacity:\t\n"
+        "    Access Modes:\t\n"
+        "    VolumeMode:\tFilesystem\n"
+        "   odd:\n"
+        "  <unknown>\n"
+        "  Topology Spread Constraints:\tkubernetes.io/hostname:DoNotSchedule when max skew 1 is exceeded for "
+        "selector app=web\n"
+        "  \tzone:ScheduleAnyway when max skew 2 is exceeded\n"
+        "  Priority Class Name:\tgold^[[31m\\r\n"
+        "  Node-Selectors:\t<none>\n"
+        "  Tolerations:\t<none>\n"
+        "  SchedulingGroup:\n"
+        "  PodGroupName:\tgroup-a\n"
+    ) in text
+    assert describe_pod_template(None) == "Pod Template:\n  <unset>"

@@ -1716,8 +1716,7 @@ def upstream_deployment_case(name):
                 "Selector:           k8s-app=bar",
                 "Replicas:           1 desired | 0 updated | 0 total | 0 available | 0 unavailable",
                 "Image:        mytest-image:latest",
-                # "Mounts:\n      /tmp/vol-bar from vol-bar (rw)\n      /tmp/vol-foo from vol-foo (rw)": see
-                # test_pod_template_gaps_in_rollout_describe_pod_template
+                "Mounts:\n      /tmp/vol-bar from vol-bar (rw)\n      /tmp/vol-foo from vol-foo (rw)",
                 "OldReplicaSets:    <none>",
                 "NewReplicaSet:     bar-001 (1/1 replicas created)",
                 "Events:            <none>",
@@ -2002,13 +2001,9 @@ def test_describe_long_and_multiline_annotations():
         ),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="k8smodel.rollout.describe_pod_template (which describe uses for DescribePodTemplate) does not do this "
-    "yet; when it does, this case passes and the marker must go",
-)
 def test_pod_template_gaps_in_rollout_describe_pod_template(container_spec, pod_spec, expected):
-    """What DescribePodTemplate / describeContainers print that the shared template printer does not yet."""
+    """What DescribePodTemplate / describeContainers print: mounts sorted by path, mount flags, tolerations sorted by
+    key, named ports, topology spread constraints."""
     d = deployment()
     tpl = d["spec"]["template"]
     tpl["spec"]["containers"][0] = {"name": "nginx", "image": "nginx:1.27", **container_spec}
