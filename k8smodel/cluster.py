@@ -81,6 +81,7 @@ from k8smodel.api.errors import StatusError
 from k8smodel.api.kinds import Kind, UnknownKind, for_kind, for_resource, kind_of
 from k8smodel.api.manifest import ManifestError, dump_json, dump_yaml, load_manifests
 from k8smodel.apiserver import ADMIN, APIServer, UserInfo, admission
+from k8smodel.apiserver.authn import KUBE_SCHEDULER, node_user
 from k8smodel.apiserver.server import merge_patch
 from k8smodel.client import Informer
 from k8smodel.controllers.deployment import DeploymentController
@@ -188,7 +189,9 @@ class Cluster:
         self._kubelets: dict[str, Any] = {}
         # kube-scheduler: built now, so that a bad KubeSchedulerConfiguration is refused at once (ConfigError);
         # it starts with the rest of the control plane.
-        self.scheduler = Scheduler(self.sim, self.api, scheduler_config, record_explanations=record_explanations)
+        self.scheduler = Scheduler(
+            self.sim, self.api, scheduler_config, record_explanations=record_explanations, user=KUBE_SCHEDULER
+        )
         self._plane.components["kube-scheduler"] = self.scheduler
 
     # ---- the control plane ---------------------------------------------------------------------------------
@@ -569,7 +572,7 @@ class Cluster:
         from k8smodel.kubelet import Kubelet  # imported when a node joins: a cluster without nodes does without
 
         self.start_control_plane()
-        kubelet = Kubelet(self.sim, self.api, config, self.registry)
+        kubelet = Kubelet(self.sim, self.api, config, self.registry, user=node_user(config.name))
         self._kubelets[config.name] = kubelet
         kubelet.start()
         return kubelet

@@ -58,6 +58,22 @@ ADMIN = UserInfo("kubernetes-admin", (MASTERS_GROUP, AUTHENTICATED_GROUP))
 """The user of kubeadm's ``admin.conf``: in ``system:masters``, so every request is allowed."""
 
 
+NODES_GROUP = "system:nodes"
+NODE_USER_PREFIX = "system:node:"
+
+KUBE_SCHEDULER = UserInfo("system:kube-scheduler", (AUTHENTICATED_GROUP, MASTERS_GROUP))
+"""Who kube-scheduler is (``user.KubeScheduler``, the identity in its kubeconfig). Upstream the bootstrap
+ClusterRole ``system:kube-scheduler`` authorizes it; the model's RBAC has only ``cluster-admin``, so the scheduler is
+also put in ``system:masters``."""
+
+
+def node_user(node_name: str) -> UserInfo:
+    """Who the kubelet of ``node_name`` is: ``system:node:<nodeName>`` in ``system:nodes``, the identity of its client
+    certificate. Upstream the Node authorizer and the NodeRestriction admission plugin limit it to its own Node, its
+    Lease and the Pods bound to it; the model has neither, so the kubelet is also put in ``system:masters``."""
+    return UserInfo(f"{NODE_USER_PREFIX}{node_name}", (NODES_GROUP, AUTHENTICATED_GROUP, MASTERS_GROUP))
+
+
 def service_account_username(namespace: str, name: str) -> str:
     """``serviceaccount.MakeUsername``: ``system:serviceaccount:<namespace>:<name>``."""
     return f"{SERVICE_ACCOUNT_PREFIX}{namespace}:{name}"
