@@ -10,9 +10,11 @@ wall seconds of each phase and of the whole run (without the ``import``), the si
 update, and what it took: API writes, Deployment and ReplicaSet syncs, ``ScalingReplicaSet`` steps, the largest
 number of Pods and the smallest number of available Pods seen during the update against the bounds (1,250 and 750).
 
-``--profile`` runs it again under ``cProfile`` and prints where the time goes, by module (own time) and the top
-functions. Run: ``.venv/bin/python benchmarks/bench_deployment.py [--replicas N --nodes N] [--profile]``. Prints
-figures; asserts nothing about time.
+Each phase is timed in wall seconds (``time.perf_counter``) and CPU seconds of the process (``time.process_time``:
+on a shared machine wall time includes waiting for a core); ``--repeat N`` runs it N times and reports the run with
+the least CPU time. ``--profile`` runs it again under ``cProfile`` and prints where the time goes, by module (own
+time) and the top functions. Run: ``.venv/bin/python benchmarks/bench_deployment.py [--replicas N --nodes N]
+[--repeat 3] [--split] [--profile]``. Prints figures; asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -131,14 +133,14 @@ class Timed:
 
 
 def run(replicas: int, nodes: int, split: bool = False) -> dict[str, Any]:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     cluster, dc, rsc = build(nodes)
-    t_build = time.perf_counter()
+    t_build, c_build = time.perf_counter(), time.process_time()
     created = cluster.now
     cluster.apply(MANIFEST.format(replicas=replicas))
     rollout_status(cluster.api, "web", timeout="30m")
     first_simulated = cluster.now - created
-    t_first = time.perf_counter()
+    t_first, c_first = time.perf_counter(), time.process_time()
     watcher = Watcher(cluster)
     d_timer, rs_timer = Timed(dc, "reconcile"), Timed(rsc, "reconcile")
     api_timer = Timed(cluster.api, "_logged") if split else None
@@ -149,7 +151,7 @@ def run(replicas: int, nodes: int, split: bool = False) -> dict[str, Any]:
     start = cluster.now
     set_image(cluster.api, "deployment/web", {"nginx": "nginx:1.27"})
     rollout_status(cluster.api, "web", timeout="30m")
-    t_update = time.perf_counter()
+    t_update, c_update = time.perf_counter(), time.process_time()
     events = cluster.api.list("events", "default")[0]
     steps = sum(e.get("count", 1) for e in events if e.get("reason") == "ScalingReplicaSet")
     return {
@@ -157,6 +159,10 @@ def run(replicas: int, nodes: int, split: bool = False) -> dict[str, Any]:
         "first": t_first - t_build,
         "update": t_update - t_first,
         "total": t_update - t0,
+        "cpu_build": c_build - c0,
+        "cpu_first": c_first - c_build,
+        "cpu_update": c_update - c_first,
+        "cpu_total": c_update - c0,
         "simulated": cluster.now - start,
         "first_simulated": first_simulated,
         "writes": cluster.etcd.revision - writes_before,
@@ -183,15 +189,25 @@ def main() -> None:
     parser.add_argument(
         "--split", action="store_true", help="run again timing API requests and the scheduler during the update"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run N times and report the run with the least CPU time (best of N)"
+    )
     args = parser.parse_args()
 
-    r = run(args.replicas, args.nodes)
+    runs = [run(args.replicas, args.nodes) for _ in range(max(1, args.repeat))]
+    r = min(runs, key=lambda x: x["cpu_total"])
     b = r["bounds"]
     print(f"Deployment of {args.replicas} replicas on {args.nodes} nodes, rolled to a new image (25%/25%)")
-    print(f"  build cluster ({args.nodes} nodes Ready)    {r['build']:6.2f} s wall")
-    print(f"  first rollout (0 -> {args.replicas} Pods)        {r['first']:6.2f} s wall")
-    print(f"  rolling update to a new image        {r['update']:6.2f} s wall")
-    print(f"  whole run                            {r['total']:6.2f} s wall   (budget: 5 s)")
+    print(
+        f"  (best of {len(runs)} run(s) by CPU time; wall = time.perf_counter, CPU = time.process_time of this "
+        "process: on a shared machine wall time includes waiting for a core, CPU time does not)"
+    )
+    print(f"  build cluster ({args.nodes} nodes Ready)    {r['build']:6.2f} s wall {r['cpu_build']:6.2f} s CPU")
+    print(f"  first rollout (0 -> {args.replicas} Pods)        {r['first']:6.2f} s wall {r['cpu_first']:6.2f} s CPU")
+    print(f"  rolling update to a new image        {r['update']:6.2f} s wall {r['cpu_update']:6.2f} s CPU")
+    print(
+        f"  whole run                            {r['total']:6.2f} s wall {r['cpu_total']:6.2f} s CPU   (budget: 5 s)"
+    )
     print(f"  simulated: first rollout {r['first_simulated']:.1f} s, rolling update {r['simulated']:.1f} s")
     print(
         f"  during the update: {r['writes']} API writes, {r['deployment_syncs']} Deployment syncs, "

@@ -502,14 +502,85 @@ def sort_active_pods(pods: Sequence[Any]) -> list[Any]:
     return [pod for _, pod, _ in records]
 
 
-def sort_active_pods_with_ranks(pods: Sequence[Any], ranks: Sequence[int], now: float | None = None) -> list[Any]:
+def _log_bucket(t: float, now: float) -> int:
+    """One term of ``logarithmicRankDiff``: ``floor(log2(age in ns))`` of ``t`` at ``now`` (an age <= 0: -1)."""
+    d = round((now - t) * 1e9)
+    return int(math.log2(d)) if d > 0 else -1
+
+
+def _ranked_cmp(now: float | None) -> Callable[[tuple[Any, ...], tuple[Any, ...]], int]:
+    """The three-way comparison ``cmp(x, y)`` = -1 if ``Less(x, y)``, 1 if ``Less(y, x)``, else 0, of
+    ``ActivePodsWithRanks`` on the records of :func:`sort_active_pods_with_ranks`: ``(prefix, ready, ready_time,
+    ready_bucket, restarts, created, created_bucket, uid, pod)``.
+
+    It takes the same decisions as two calls of :func:`_ranked_less` (each rule decides a pair in both directions
+    or in neither, with opposite answers), reading what :func:`_ranked_less` recomputes per call from the record:
+    rules 1 to 5 as one tuple ``prefix`` = (assigned, phase ordinal, ready, deletion cost, -rank), the log2 buckets
+    of the ready and creation times at ``now`` (``logarithmicRankDiff`` is the difference of the two buckets)."""
+
+    def time_cmp(t1: float | None, t2: float | None, b1: int, b2: int, u1: str, u2: str) -> int:
+        # _log_time_less(t1, t2) and _log_time_less(t2, t1), for t1 != t2
+        if now is None or t1 is None or t2 is None:  # afterOrZero
+            if t1 is None:
+                return -1
+            if t2 is None:
+                return 1
+            return -1 if t1 > t2 else 1
+        if b1 == b2:
+            return -1 if u1 < u2 else 1 if u2 < u1 else 0
+        return -1 if b1 < b2 else 1
+
+    def cmp(x: tuple[Any, ...], y: tuple[Any, ...]) -> int:
+        px, py = x[0], y[0]
+        if px != py:  # 1.-5.: unassigned, phase, not ready, deletion cost, doubled up
+            return -1 if px < py else 1
+        if x[1] and x[2] != y[2]:  # 6. both ready (equal prefixes), for different times
+            return time_cmp(x[2], y[2], x[3], y[3], x[7], y[7])
+        rx, ry = x[4], y[4]
+        if rx != ry:  # 7. more restarts first
+            return -1 if rx > ry else 1
+        if x[5] != y[5]:  # 8. newer first
+            return time_cmp(x[5], y[5], x[6], y[6], x[7], y[7])
+        return 0
+
+    return cmp
+
+
+def sort_active_pods_with_ranks(
+    pods: Sequence[Any],
+    ranks: Sequence[int],
+    now: float | None = None,
+    *,
+    facts_of: Callable[[Any], _PodFacts] | None = None,
+) -> list[Any]:
     """``sort.Sort(controller.ActivePodsWithRanks{Pods, Rank, Now})`` (stable here): the Pods to delete first
-    come first. ``ranks[i]`` belongs to ``pods[i]``; ``now`` as in :func:`active_pods_with_ranks_less`."""
+    come first. ``ranks[i]`` belongs to ``pods[i]``; ``now`` as in :func:`active_pods_with_ranks_less`.
+
+    The sort compares with :func:`_ranked_cmp`, the same decisions as :func:`active_pods_with_ranks_less` on
+    facts read once per Pod (``facts_of``, default :func:`_facts`: a caller may pass a memo of it) rather than
+    per comparison; Python's sort then makes the same comparisons with the same answers, so the order is the
+    same (tests/test_speed_controllers.py compares the two)."""
     if len(pods) != len(ranks):
         raise ValueError(f"{len(pods)} pods but {len(ranks)} ranks: the two lists must have equal length")
-    records = [(_facts(pod), pod, rank) for pod, rank in zip(pods, ranks, strict=True)]
-    _sort(records, lambda x, y: _ranked_less(x[0], y[0], x[2], y[2], now))
-    return [pod for _, pod, _ in records]
+    facts = facts_of or _facts
+    records = []
+    for pod, rank in zip(pods, ranks, strict=True):
+        f = facts(pod)
+        if now is None:
+            rb = cb = 0
+        else:
+            rb = _log_bucket(f.ready_time, now) if f.ready_time is not None else 0
+            cb = _log_bucket(f.created, now) if f.created is not None else 0
+        prefix = (not f.unassigned, f.phase, f.ready, f.cost, -rank)
+        records.append((prefix, f.ready, f.ready_time, rb, f.restarts, f.created, cb, f.uid, pod))
+    records.sort(key=cmp_to_key(_ranked_cmp(now)))
+    return [record[8] for record in records]
+
+
+def pod_sort_facts(pod: Mapping[str, Any]) -> _PodFacts:
+    """What the deletion orderings compare about one Pod (``_facts``), for a caller's memo (see
+    :func:`sort_active_pods_with_ranks`)."""
+    return _facts(pod)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -967,6 +1038,7 @@ __all__ = [
     "parse_time",
     "pod_from_template",
     "pod_key",
+    "pod_sort_facts",
     "recheck_deletion_timestamp",
     "safe_encode_string",
     "slow_start_batch",
