@@ -41,7 +41,10 @@ Transactions
 How the model runs
     The store is synchronous and single-threaded: a discrete-event kernel drives the components on a
     simulated clock. Versions are kept as plain tuples (which Python's garbage collector stops tracking), and
-    the ``KeyValue`` and ``Event`` records are made from them when a read or a watch hands them out. A watcher
+    the ``KeyValue`` and ``Event`` records are made from them when a read or a watch hands them out; the change log
+    keeps each change's new version only, the replaced one being the version before it in the key's history. The
+    API server's compare-and-put (``Store._put_if``, ``_delete_if``) is ``txn`` without the request and response
+    records, and a callback watcher may say which keys it would ignore, so that their changes skip it. A watcher
     collects its events in its own buffer at commit time (``Watcher.drain``) or
     has a callback invoked right after the commit with that revision's events. There is no wall clock and no
     randomness here, so the same calls always give the same revisions, events and snapshot bytes.
@@ -64,7 +67,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -344,7 +347,7 @@ class Watcher:
     that revision's matching events. ``cancel()`` stops delivery.
     """
 
-    __slots__ = ("_buffer", "_callback", "_cancelled", "_min_rev", "_store", "id", "key", "prefix")
+    __slots__ = ("_buffer", "_callback", "_cancelled", "_ignores", "_min_rev", "_store", "id", "key", "prefix")
 
     def __init__(
         self,
@@ -363,6 +366,10 @@ class Watcher:
         self._callback = callback
         self._buffer: list[Event] = []
         self._cancelled = False
+        # For a callback watcher, its owner may say which keys' changes its callback would do nothing with: those are
+        # not handed to it at all (no event records built, no call). The model's own shortcut, not an etcd feature:
+        # the API server's single watch on /registry/ (watch.py) ignores the kinds nobody watches.
+        self._ignores: Callable[[str], bool] | None = None
 
     def matches(self, key: str) -> bool:
         """Whether a change to ``key`` concerns this watcher."""
@@ -397,10 +404,11 @@ SNAPSHOT_VERSION = 1
 # mod_revision, version), and a change as the plain tuple (version, replaced version or None). Plain tuples of
 # strings, bytes and ints are untracked by Python's cyclic garbage collector after their first collection (a
 # NamedTuple never is), so a store holding hundreds of thousands of revisions adds nothing to the collector's
-# work; the public records (KeyValue, Event) are made from them on the way out.
+# work; the public records (KeyValue, Event) are made from them on the way out. The change log keeps only the new
+# version of each change: the version it replaced is the one before it in the key's history (Store._prev_of), so
+# each write leaves one tuple behind, not two, for the collector's first look.
 _KEY, _VALUE, _CREATE_REVISION, _MOD_REVISION, _VERSION = range(5)
 _mod_revision = itemgetter(_MOD_REVISION)
-_change_revision = lambda change: change[0][_MOD_REVISION]  # noqa: E731
 _new = tuple.__new__
 _PUT = EventType.PUT
 _DELETE = EventType.DELETE
@@ -430,7 +438,7 @@ class Store:
         self._sorted_keys: list[str] = []  # every key in _versions, sorted ...
         self._new_keys: list[str] = []  # ... except these, merged in before the next range
         self._dirty: set[str] = set()  # keys compaction may shorten: several versions, or a tombstone
-        self._changes: list[tuple] = []  # every change at or after the compaction point, in commit order
+        self._changes: list[tuple] = []  # the new version of every change at or after the compaction point, in order
         self._key_watchers: dict[str, dict[Watcher, None]] = {}
         self._prefix_watchers: dict[str, dict[Watcher, None]] = {}
         self._prefix_lengths: tuple[int, ...] = ()
@@ -460,7 +468,7 @@ class Store:
     @property
     def _log(self) -> list[Event]:
         """The change log (every change at or after the compaction point) as ``Event`` records (a copy)."""
-        return [_public_event(change) for change in self._changes]
+        return [_public_event((kv, self._prev_of(kv))) for kv in self._changes]
 
     def __repr__(self) -> str:
         return f"Store(revision={self._rev}, compact_revision={self._compact_rev}, keys={len(self._versions)})"
@@ -508,6 +516,20 @@ class Store:
             del raw[limit:]
         return RangeResult([_new(KeyValue, kv) for kv in raw], count, current)
 
+    def _prev_of(self, kv: tuple) -> tuple | None:
+        """The version a change to ``kv`` replaced (etcd's ``prev_kv``): the version before it in the key's history,
+        if that one is live. ``None`` for a creation, for a put after a deletion, and for a change at the compaction
+        point or before it, whose previous version is compacted away."""
+        rev = kv[_MOD_REVISION]
+        if rev <= self._compact_rev:
+            return None
+        versions = self._versions[kv[_KEY]]
+        i = bisect_left(versions, rev, key=_mod_revision)
+        if i == 0:
+            return None
+        prev = versions[i - 1]
+        return prev if prev[_VERSION] else None
+
     def _read_revision(self, revision: int) -> int:
         """Check a requested read revision the way ``rangeKeys`` does (``kvstore_txn.go``)."""
         if revision <= 0:
@@ -520,10 +542,15 @@ class Store:
 
     def _keys_with_prefix(self, prefix: str) -> list[str]:
         keys = self._sorted_keys
-        if self._new_keys:
-            keys.extend(self._new_keys)
-            keys.sort()  # timsort: one sorted run plus a short tail is nearly linear
-            self._new_keys.clear()
+        new_keys = self._new_keys
+        if new_keys:
+            if len(new_keys) <= 16:  # a few: each goes in its place (a bisection and one move of the tail)
+                for key in new_keys:
+                    insort(keys, key)
+            else:
+                keys.extend(new_keys)
+                keys.sort()  # timsort: one sorted run plus a short tail is nearly linear
+            new_keys.clear()
         if not prefix:
             return keys[:]
         start = bisect_left(keys, prefix)
@@ -601,9 +628,8 @@ class Store:
         else:
             kv = (key, value, prev[_CREATE_REVISION], rev, prev[_VERSION] + 1)
         versions.append(kv)
-        change = (kv, prev)
-        self._changes.append(change)
-        return change
+        self._changes.append(kv)
+        return kv, prev
 
     def _write_delete(self, key: str, rev: int) -> tuple | None:
         versions = self._versions.get(key)
@@ -613,9 +639,8 @@ class Store:
         tombstone = (key, b"", 0, rev, 0)
         versions.append(tombstone)
         self._dirty.add(key)
-        change = (tombstone, prev)
-        self._changes.append(change)
-        return change
+        self._changes.append(tombstone)
+        return tombstone, prev
 
     def _write_delete_prefix(self, prefix: str, rev: int) -> list[tuple]:
         changes = []
@@ -700,6 +725,43 @@ class Store:
                 self._notify(rev, changes)
         return _new(TxnResult, (succeeded, self._rev, responses))
 
+    def _put_if(self, key: str, mod_revision: int, value: bytes) -> int:
+        """``txn([Compare.mod_revision(key, "=", mod_revision)], [Op.put(key, value)])`` without the request and
+        response records: the new revision, or 0 if the comparison failed (and nothing was written). What the API
+        server sends with every create and update; the same checks, writes and watch notifications as ``txn``."""
+        if type(key) is not str or not key:
+            _check_key(key)
+        if type(value) is not bytes:
+            _check_value(value)
+        history = self._versions.get(key)
+        current = history[-1] if history else None
+        if (current[_MOD_REVISION] if current is not None and current[_VERSION] else 0) != mod_revision:
+            return 0
+        rev = self._rev + 1
+        change = self._write_put(key, value, rev)
+        self._rev = rev
+        if self._watcher_count:
+            self._notify(rev, (change,))
+        return rev
+
+    def _delete_if(self, key: str, mod_revision: int) -> int:
+        """``txn([Compare.mod_revision(key, "=", mod_revision)], [Op.delete(key)])`` without the records: the
+        revision after it (the deletion's, or the current one if there was nothing to delete), or 0 if the comparison
+        failed."""
+        if type(key) is not str or not key:
+            _check_key(key)
+        history = self._versions.get(key)
+        current = history[-1] if history else None
+        if (current[_MOD_REVISION] if current is not None and current[_VERSION] else 0) != mod_revision:
+            return 0
+        change = self._write_delete(key, self._rev + 1)
+        if change is None:
+            return self._rev
+        self._rev += 1
+        if self._watcher_count:
+            self._notify(self._rev, (change,))
+        return self._rev
+
     def _current(self, key: str) -> KeyValue | None:
         versions = self._versions.get(key)
         if versions:
@@ -746,14 +808,9 @@ class Store:
             self._new_keys = [k for k in self._new_keys if k in all_versions]
 
         changes = self._changes
-        del changes[: bisect_left(changes, revision, key=_change_revision)]
+        del changes[: bisect_left(changes, revision, key=_mod_revision)]
         # A replayed event at exactly `revision` has no prev_kv any more: etcd's watch server reads prev_kv at
-        # revision - 1, which is now compacted (sendLoop in server/etcdserver/api/v3rpc/watch.go).
-        for i, (kv, prev) in enumerate(changes):
-            if kv[_MOD_REVISION] != revision:
-                break
-            if prev is not None:
-                changes[i] = (kv, None)
+        # revision - 1, which is now compacted (sendLoop in server/etcdserver/api/v3rpc/watch.go); _prev_of says so.
 
     # ---- watch -------------------------------------------------------------------------------------------
 
@@ -791,9 +848,9 @@ class Store:
         if min_rev <= self._rev:  # replay history first, as the unsynced watcher group does
             changes = self._changes
             replay = [
-                _public_event(c)
-                for c in changes[bisect_left(changes, min_rev, key=_change_revision) :]
-                if watcher.matches(c[0][_KEY])
+                _public_event((kv, self._prev_of(kv)))
+                for kv in changes[bisect_left(changes, min_rev, key=_mod_revision) :]
+                if watcher.matches(kv[_KEY])
             ]
             if callback is None:
                 watcher._buffer.extend(replay)
@@ -835,6 +892,8 @@ class Store:
         """Hand one revision's events to the watchers they concern (``watchableStore.notify``)."""
         routes = self._routes
         batches: dict[Watcher, list[Event]] | None = None
+        single = len(changes) == 1  # type: ignore[arg-type]
+        callbacks = self._callbacks
         for change in changes:
             key = change[0][_KEY]
             event: Event | None = None
@@ -845,16 +904,22 @@ class Store:
                 for watcher in group:
                     if rev < watcher._min_rev:
                         continue
+                    ignores = watcher._ignores
+                    if ignores is not None and ignores(key):
+                        continue
                     if event is None:
                         event = _public_event(change)
                     if watcher._callback is None:
                         watcher._buffer.append(event)
+                    elif single:  # one change: each watcher gets its own one-event batch, in this same order
+                        callbacks.append((watcher, [event]))
                     else:
                         if batches is None:
                             batches = {}
                         batches.setdefault(watcher, []).append(event)
         if batches:
-            self._callbacks.extend(batches.items())
+            callbacks.extend(batches.items())
+        if callbacks:
             self._run_callbacks()
 
     def _route(self, key: str) -> tuple[dict[Watcher, None], ...]:
@@ -917,7 +982,7 @@ class Store:
             (kv for versions in self._versions.values() for kv in versions if kv[_MOD_REVISION] < compact),
             key=lambda kv: (kv[_MOD_REVISION], kv[_KEY]),
         )
-        records = [*older, *(change[0] for change in self._changes)]
+        records = [*older, *self._changes]
         header = {
             "format": SNAPSHOT_FORMAT,
             "version": SNAPSHOT_VERSION,
@@ -971,8 +1036,7 @@ class Store:
                 kv = (key, value, create_revision, mod_revision, version)
                 versions = all_versions.setdefault(key, [])
                 if mod_revision >= compact:
-                    prev = versions[-1] if versions and versions[-1][_VERSION] else None
-                    store._changes.append((kv, prev))
+                    store._changes.append(kv)
                 versions.append(kv)
             try:
                 trailer = json.loads(source.readline())

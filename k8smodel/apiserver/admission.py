@@ -72,6 +72,7 @@ class Request:
     from_manifest: bool = False
     operation: str = ""  # the admission operation: CREATE, UPDATE, DELETE, CONNECT
     extra: dict[str, Any] = field(default_factory=dict)
+    owned: bool = False  # the body is the server's own (a caller that handed it over): decoded without a copy
 
 
 # --- decoding and defaulting --------------------------------------------------------------------------------------
@@ -107,6 +108,13 @@ _set_defaults: Callable[[Obj], Obj] | None = None
 _validate: Callable[..., list] | None = None
 
 
+def default_request(req: Request) -> Obj:
+    """The request's object, defaulted: a copy (:func:`default`) unless the caller handed the object over
+    (``req.owned``), when it is defaulted in place (:func:`default_in_place`); the same object either way."""
+    obj = req.obj
+    return default_in_place(obj) if req.owned else default(obj)  # type: ignore[arg-type]
+
+
 def default(obj: Obj) -> Obj:
     """A defaulted copy of ``obj`` (``k8smodel.api.defaults.apply_defaults``): for an object the client still
     holds (upstream decodes a request body into a new object, so the client's own is never touched)."""
@@ -131,14 +139,19 @@ def default_in_place(obj: Obj) -> Obj:
 def validate(obj: Obj, old: Obj | None = None, subresource: str = "") -> None:
     """The kind's semantic validation (for ``subresource="status"``, its status strategy's); raises ``422
     Invalid`` with upstream's message."""
+    found = problems(obj, old, subresource)
+    if found:
+        raise errors.invalid(obj, found)
+
+
+def problems(obj: Obj, old: Obj | None = None, subresource: str = "") -> list:
+    """What :func:`validate` checks, as the list of field errors (empty when the object is valid)."""
     global _validate
     if _validate is None:
         from k8smodel.api.validation import validate as validate_fn
 
         _validate = validate_fn
-    problems = _validate(obj, old, subresource) if subresource else _validate(obj, old)
-    if problems:
-        raise errors.invalid(obj, problems)
+    return _validate(obj, old, subresource) if subresource else _validate(obj, old)
 
 
 # --- NamespaceLifecycle -------------------------------------------------------------------------------------------

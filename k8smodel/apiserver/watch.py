@@ -29,6 +29,9 @@ object is decoded only when it is delivered (a ``DELETED``) or was never seen. A
 field selector (a kubelet's ``spec.nodeName=<node>``) decodes only the stored objects that hold that value
 (``server.py``), where upstream's cacher answers it from its index.
 
+The fan-out's one etcd watch on ``/registry/`` tells etcd which changes it would ignore (a kind nobody watches,
+``WatchFanout._ignores``): etcd then builds no event record for them and does not call back at all.
+
 What the model leaves out: the watch cache's own sliding window and its ``resourceVersion="0"`` list; bookmarks;
 watch timeouts; slow-watcher termination; ``sendInitialEvents``.
 """
@@ -154,6 +157,7 @@ class WatchFanout:
         w = APIWatch(self, group, prefix, matches, callback, trigger)
         if self._etcd_watch is None:
             self._etcd_watch = store.watch("/registry/", callback=self._on_events)
+            self._etcd_watch._ignores = self._ignores
         initial: list[tuple[str, Obj]] = []
         if resource_version in (None, "", "0"):
             current = store.range(prefix)
@@ -212,6 +216,14 @@ class WatchFanout:
                 g.values.clear()  # no longer kept current: start again with the next indexed watcher
         if g.empty():
             del self._groups[w.group]
+
+    def _ignores(self, key: str) -> bool:
+        """Whether a change to ``key`` concerns no watched kind (then ``_on_events`` would skip it: etcd need not
+        build its event or call back at all)."""
+        for base in self._groups:  # noqa: SIM110 (a plain loop: no generator on every write)
+            if key.startswith(base):
+                return False
+        return True
 
     def _on_events(self, events: list[Any]) -> None:
         """The etcd watch's callback: one revision's events."""

@@ -45,6 +45,7 @@ rounding (:data:`EPSILON`) where Go compares integer nanoseconds.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -146,7 +147,17 @@ def hash_container(container: Mapping[str, Any]) -> int:
     the container's name and image. Upstream hashes Go's JSON of that map through ``DeepHashObject``; the model
     hashes the same two fields as sorted JSON, so the values differ from upstream's but change exactly when theirs
     do (a new image)."""
-    picked = {"image": container.get("image", ""), "name": container.get("name", "")}
+    image, name = container.get("image", ""), container.get("name", "")
+    if type(image) is str and type(name) is str:
+        return _hash_fields(image, name)  # a pure function of the two strings: remembered
+    picked = {"image": image, "name": name}
+    return fnv32a(json.dumps(picked, sort_keys=True, separators=(",", ":")).encode())
+
+
+@functools.lru_cache(maxsize=4096)
+def _hash_fields(image: str, name: str) -> int:
+    """:func:`hash_container` of a container with this image and name (both strings)."""
+    picked = {"image": image, "name": name}
     return fnv32a(json.dumps(picked, sort_keys=True, separators=(",", ":")).encode())
 
 

@@ -22,6 +22,7 @@ imagefs/inodes thresholds (they do not reduce allocatable), ``status.nodeInfo`` 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +80,18 @@ class NodeConfig:
 
     def capacity(self) -> dict[str, str]:
         """``status.capacity``: the machine."""
+        return dict(_capacity(self.cpu, self.ephemeral_storage, self.memory, self.pods))
+
+    def allocatable(self) -> dict[str, str]:
+        """``status.allocatable``: capacity minus reservations and the hard eviction thresholds (never below 0)."""
+        try:
+            key = (tuple(sorted(self.kube_reserved.items())), tuple(sorted(self.system_reserved.items())))
+            hash(key)
+        except TypeError:  # unhashable reservations: computed each time
+            return self._allocatable()
+        return dict(_allocatable(self.cpu, self.ephemeral_storage, self.memory, self.pods, *key))
+
+    def _capacity(self) -> dict[str, str]:
         return {
             "cpu": Quantity(self.cpu).string(),
             "ephemeral-storage": Quantity(self.ephemeral_storage).string(),
@@ -86,9 +99,8 @@ class NodeConfig:
             "pods": str(self.pods),
         }
 
-    def allocatable(self) -> dict[str, str]:
-        """``status.allocatable``: capacity minus reservations and the hard eviction thresholds (never below 0)."""
-        capacity = {k: Quantity(v) for k, v in self.capacity().items()}
+    def _allocatable(self) -> dict[str, str]:
+        capacity = {k: Quantity(v) for k, v in self._capacity().items()}
         reserved: dict[str, Quantity] = {}
         for source in (self.kube_reserved, self.system_reserved):
             for key, value in source.items():
@@ -119,6 +131,37 @@ class NodeConfig:
             "spec": spec,
             "status": {"capacity": self.capacity(), "allocatable": self.allocatable()},
         }
+
+
+# capacity() and allocatable() are pure functions of a few fields, and a cluster's machines are mostly alike: each
+# answer is computed once (and copied out, as callers may change what they get).
+
+
+@functools.lru_cache(maxsize=256)
+def _capacity(cpu: str, ephemeral_storage: str, memory: str, pods: int) -> tuple[tuple[str, str], ...]:
+    config = NodeConfig("", cpu=cpu, memory=memory, ephemeral_storage=ephemeral_storage, pods=pods)
+    return tuple(config._capacity().items())
+
+
+@functools.lru_cache(maxsize=256)
+def _allocatable(
+    cpu: str,
+    ephemeral_storage: str,
+    memory: str,
+    pods: int,
+    kube_reserved: tuple[tuple[str, str], ...],
+    system_reserved: tuple[tuple[str, str], ...],
+) -> tuple[tuple[str, str], ...]:
+    config = NodeConfig(
+        "",
+        cpu=cpu,
+        memory=memory,
+        ephemeral_storage=ephemeral_storage,
+        pods=pods,
+        kube_reserved=dict(kube_reserved),
+        system_reserved=dict(system_reserved),
+    )
+    return tuple(config._allocatable().items())
 
 
 def _canonical(q: Quantity, like: Quantity) -> str:

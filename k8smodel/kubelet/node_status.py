@@ -8,7 +8,10 @@ Registration (``pkg/kubelet/kubelet_node_status.go``: ``registerWithAPIServer``,
 
 Node status (``updateNodeStatus``, ``tryUpdateNodeStatus``; setters in ``pkg/kubelet/nodestatus/setters.go``)
     Every ``nodeStatusUpdateFrequency`` (10 s, ``wait.JitterUntil`` with jitter 0.04) the kubelet reads its Node
-    (learning ``spec.podCIDR`` from it: the network becomes ready when it has one) and computes the status:
+    (learning ``spec.podCIDR`` from it: the network becomes ready when it has one; upstream's first read is served
+    from the API server's watch cache, and the model keeps the Node it read and asks the API server whether it is
+    still that version, ``APIServer._get_if_changed``, rather than decoding the same object again) and computes the
+    status:
     ``addresses`` (``InternalIP`` and ``Hostname``), ``capacity``/``allocatable``, ``nodeInfo`` (a new ``bootID``
     after every boot: the ``Rebooted`` warning), ``images`` (the 50 biggest images on the node, biggest first:
     ``nodeStatusMaxImages``), ``daemonEndpoints`` and four conditions in the setters' order:
@@ -90,6 +93,21 @@ _PRESSURE = (
 )
 
 
+def _update_owned(api: Any) -> Any:
+    """``api.update`` for an object the caller hands over (``APIServer._update_owned``: no defensive copy), unless
+    the API has no such door or its ``update`` was replaced on the instance (a test's fault injection)."""
+    if "update" in getattr(api, "__dict__", ()):
+        return api.update
+    return getattr(api, "_update_owned", api.update)
+
+
+def _create_owned(api: Any) -> Any:
+    """``api.create`` for an object the caller hands over (``APIServer._create_owned``); see :func:`_update_owned`."""
+    if "create" in getattr(api, "__dict__", ()):
+        return api.create
+    return getattr(api, "_create_owned", api.create)
+
+
 def _same_but_heartbeat(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> bool:
     if len(old) != len(new):
         return False
@@ -141,6 +159,7 @@ class NodeStatusManager:
         self._static_parts: dict[str, Any] = {}
         self._seen_rv: str | None = None
         self._seen_inputs: tuple[Any, ...] | None = None
+        self._node: dict[str, Any] | None = None  # the Node as last read (never changed here)
 
     # ---- the loop ----------------------------------------------------------------------------------------------
 
@@ -228,7 +247,7 @@ class NodeStatusManager:
         resourceVersion) and nothing the setters read has changed here (boot, images, network), the setters would
         compute the same status again, so they are skipped until the report is due."""
         kubelet = self.kubelet
-        node = kubelet.call(kubelet.api.get, "nodes", kubelet.name, user=kubelet.user)
+        node = self._get_node()
         meta = node["metadata"]
         self.node_uid = meta.get("uid")
         self._learn_pod_cidr(node)
@@ -253,6 +272,25 @@ class NodeStatusManager:
         self._seen_rv = written["metadata"].get("resourceVersion")
         self.last_report = now
         self.writes += 1
+
+    def _get_node(self) -> dict[str, Any]:
+        """``GET`` the Node (the first try of ``tryUpdateNodeStatus``). The Node read last time is kept (and only
+        read): while it is still the stored version, the API server answers that it is unchanged
+        (``APIServer._get_if_changed``) instead of decoding the same object again."""
+        kubelet = self.kubelet
+        api = kubelet.api
+        last = self._node
+        get_if_changed = getattr(api, "_get_if_changed", None)
+        if last is None or get_if_changed is None or "get" in getattr(api, "__dict__", ()):
+            node = kubelet.call(api.get, "nodes", kubelet.name, user=kubelet.user)
+        else:
+            node = kubelet.call(
+                get_if_changed, "nodes", kubelet.name, None, last["metadata"].get("resourceVersion"), user=kubelet.user
+            )
+            if node is None:
+                return last
+        self._node = node
+        return node
 
     def _static(self) -> dict[str, Any]:
         """The parts of the status that change only with a boot or a pulled image (computed once for each)."""
@@ -396,7 +434,7 @@ class LeaseController:
         lease = self._new_lease(None)
         if lease is None:
             return None, False  # no owner yet: create it next time
-        return kubelet.call(kubelet.api.create, lease, user=kubelet.user), True
+        return kubelet.call(_create_owned(kubelet.api), lease, user=kubelet.user), True
 
     def _retry_update(self, base: dict[str, Any]) -> bool:
         """``retryUpdateLease``: up to 5 immediate tries; a conflict re-reads the Lease first."""
@@ -406,7 +444,8 @@ class LeaseController:
             if lease is None:
                 continue
             try:
-                self.latest = kubelet.call(kubelet.api.update, lease, user=kubelet.user)
+                # the Lease is built afresh by _new_lease and never touched again: handed over to the API server
+                self.latest = kubelet.call(_update_owned(kubelet.api), lease, user=kubelet.user)
                 self.renewals += 1
                 return True
             except ConnectionError:
