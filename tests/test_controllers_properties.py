@@ -200,7 +200,8 @@ def test_a_relabelled_pod_changes_hands():
     c.run_for("1m")
     check_ownership(c)
     check_converged(c)
-    pod = c.api.get("pods", moved, "default")
-    if _active(pod):  # b kept the adopted Pod (and deleted one of its own), or deleted it
+    remaining = {p["metadata"]["name"]: p for p in c.api.list("pods", "default")[0]}
+    pod = remaining.get(moved)  # b kept the adopted Pod (and deleted one of its own), or deleted it
+    if pod is not None and _active(pod):
         assert _controller(pod)["uid"] == rs_b["metadata"]["uid"]
     assert moved not in {p["metadata"]["name"] for p in _pods_of(c, rs_a)}
