@@ -217,21 +217,28 @@ class Controller:
         try:
             try:
                 self.reconcile(key)
-            except (StatusError, ReconcileError) as err:
-                self.failures += 1
-                self.queue.add_rate_limited(key)
-                self.sim.log(
-                    "controller.reconcile_failed",
-                    controller=self.name,
-                    key=key,
-                    error=str(err),
-                    requeues=self.queue.num_requeues(key),
-                )
+            except self.retried_errors as err:
+                self.handle_error(key, err)
                 return False
             self.queue.forget(key)
             return True
         finally:
             self.queue.done(key)
+
+    retried_errors: tuple[type[Exception], ...] = (StatusError, ReconcileError)
+    """The errors a reconcile may raise to be retried (:meth:`handle_error`); any other exception propagates."""
+
+    def handle_error(self, key: str, err: Exception) -> None:
+        """``handleErr``: count the failure and requeue the key with the rate limiter's back-off."""
+        self.failures += 1
+        self.queue.add_rate_limited(key)
+        self.sim.log(
+            "controller.reconcile_failed",
+            controller=self.name,
+            key=key,
+            error=str(err),
+            requeues=self.queue.num_requeues(key),
+        )
 
     def _worker(self, queue: WorkQueue) -> Generator[Any, Any, None]:
         """``runWorker``: take keys from the queue until it is shut down."""

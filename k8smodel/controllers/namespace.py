@@ -675,34 +675,17 @@ class NamespaceController(Controller):
             return
         self.deleter.delete(namespace["metadata"]["name"])
 
-    def process_next_work_item(self, key: str) -> bool:
+    retried_errors = (*Controller.retried_errors, ResourcesRemainingError)
+
+    def handle_error(self, key: str, err: Exception) -> None:
         """The ``worker``'s ``workFunc``: content remaining requeues after ``estimate/2 + 1`` seconds; any other
-        error with the rate limiter; success forgets the key."""
-        self.reconciles += 1
-        self.sim.log("controller.reconcile", controller=self.name, key=key)
-        try:
-            try:
-                self.reconcile(key)
-            except ResourcesRemainingError as err:
-                wait = err.estimate // 2 + 1
-                self.sim.log("namespace.content_remaining", namespace=key, estimate=err.estimate, wait_seconds=wait)
-                self.queue.add_after(key, wait)
-                return False
-            except (StatusError, ReconcileError) as err:
-                self.failures += 1
-                self.queue.add_rate_limited(key)
-                self.sim.log(
-                    "controller.reconcile_failed",
-                    controller=self.name,
-                    key=key,
-                    error=str(err),
-                    requeues=self.queue.num_requeues(key),
-                )
-                return False
-            self.queue.forget(key)
-            return True
-        finally:
-            self.queue.done(key)
+        error with the rate limiter."""
+        if isinstance(err, ResourcesRemainingError):
+            wait = err.estimate // 2 + 1
+            self.sim.log("namespace.content_remaining", namespace=key, estimate=err.estimate, wait_seconds=wait)
+            self.queue.add_after(key, wait)
+            return
+        super().handle_error(key, err)
 
     def _resync_all(self) -> None:
         """The handler's resync (``AddEventHandlerWithResyncPeriod``): every cached Namespace as an update."""

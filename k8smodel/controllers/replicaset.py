@@ -82,6 +82,7 @@ What the model leaves out
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from itertools import compress
 from operator import is_not, not_
@@ -434,7 +435,7 @@ def min_ready_of(rs: Mapping[str, Any]) -> int:
     return int((rs.get("spec") or {}).get("minReadySeconds") or 0)
 
 
-class _Remembered:
+class _Remembered(ABC):
     """What a controller remembers about the objects under some informer keys, read from each object's dict: an
     informer replaces an object's dict on every change (it never changes one in place), so what was read stays
     valid while the key holds the very same dict. :meth:`refresh` reads again only the objects whose dict changed.
@@ -479,11 +480,11 @@ class _Remembered:
         self.keys = keys
         self.pods = pods
 
-    def _forget(self, key: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _forget(self, key: str) -> None: ...
 
-    def _set(self, key: str, pod: Any) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def _set(self, key: str, pod: Any) -> None: ...
 
 
 class _ClaimState(_Remembered):
@@ -1018,7 +1019,7 @@ class ReplicaSetController(Controller):
         namespace = rs["metadata"].get("namespace") or ""
         if diff < 0:
             diff = min(-diff, self.burst_replicas)
-            # TODO upstream: track UIDs of creates just like deletes
+            # creations are counted, not tracked by UID as deletions are (upstream notes the same gap)
             self.expectations.expect_creations(key, diff)
             successes, err = self._slow_start_create(rs, key, namespace, diff)
             skipped = diff - successes
