@@ -612,3 +612,20 @@ def test_informer_stays_in_sync(api, sim):
 
 def test_admin_constant_is_a_master():
     assert "system:masters" in ADMIN.groups
+
+
+def test_taint_nodes_by_condition_admission(api):
+    """plugin/pkg/admission/nodetaint: a created Node gets the not-ready NoSchedule taint once, after the taints it
+    has; an update is left alone."""
+    not_ready = {"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}
+    other = {"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}
+    plain = api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "a"}})
+    assert plain["spec"]["taints"] == [not_ready]
+    tainted = api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "b"}, "spec": {"taints": [other]}})
+    assert tainted["spec"]["taints"] == [other, not_ready]
+    already = api.create(
+        {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "c"}, "spec": {"taints": [dict(not_ready)]}}
+    )
+    assert already["spec"]["taints"] == [not_ready]
+    del plain["spec"]["taints"]
+    assert "taints" not in api.update(plain)["spec"]  # only a create is tainted

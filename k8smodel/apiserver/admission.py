@@ -14,18 +14,21 @@ strategy's ``PrepareForCreate``/``PrepareForUpdate`` and ``Validate``, then the 
    forbidden: unable to create new content in namespace x because it is being terminated``), and the immortal
    namespaces ``default``, ``kube-system`` and ``kube-public`` may not be deleted (``this namespace may not be
    deleted``).
-4. :func:`default_toleration_seconds` — ``plugin/pkg/admission/defaulttolerationseconds/admission.go``: every Pod
+4. :func:`taint_nodes_by_condition` — ``plugin/pkg/admission/nodetaint/admission.go``: a new Node carries the
+   ``node.kubernetes.io/not-ready:NoSchedule`` taint from the start, so nothing is scheduled to it before it is
+   Ready (the node lifecycle controller removes the taint then).
+5. :func:`default_toleration_seconds` — ``plugin/pkg/admission/defaulttolerationseconds/admission.go``: every Pod
    tolerates the ``node.kubernetes.io/not-ready`` and ``node.kubernetes.io/unreachable`` NoExecute taints for
    300 s, unless it already says something about them. This is why a Pod on a failed node is evicted after
    five minutes.
-5. :func:`priority` — ``plugin/pkg/admission/priority/admission.go``: a new Pod's ``priorityClassName`` becomes
+6. :func:`priority` — ``plugin/pkg/admission/priority/admission.go``: a new Pod's ``priorityClassName`` becomes
    ``spec.priority`` and ``spec.preemptionPolicy`` (a Pod without one gets the ``globalDefault`` class, or priority
    0 and ``PreemptLowerPriority``); an unknown class is refused (``pods "web" is forbidden: no PriorityClass with
    name gold was found``), and so is a ``spec.priority`` the class does not give. A PriorityClass may be the
    ``globalDefault`` only if no other is (``PriorityClass low is already marked as default. Only one default can
    exist``). The system classes ``system-cluster-critical`` (2000000000) and ``system-node-critical``
    (2000001000) cannot be deleted (upstream's PriorityClass REST storage refuses that; the model checks it here).
-6. :func:`validate` — the kind's semantic validation (``k8smodel.api.validation``), with ``422 Invalid``.
+7. :func:`validate` — the kind's semantic validation (``k8smodel.api.validation``), with ``422 Invalid``.
 
 What the model leaves out: the other default plugins (ServiceAccount, LimitRanger, ResourceQuota, PodSecurity,
 NodeRestriction, ...), admission webhooks and ``ValidatingAdmissionPolicy``; the lifecycle plugin's informer cache
@@ -196,6 +199,24 @@ TAINT_NODE_NOT_READY = "node.kubernetes.io/not-ready"
 TAINT_NODE_UNREACHABLE = "node.kubernetes.io/unreachable"
 DEFAULT_NOT_READY_TOLERATION_SECONDS = 300  # --default-not-ready-toleration-seconds
 DEFAULT_UNREACHABLE_TOLERATION_SECONDS = 300  # --default-unreachable-toleration-seconds
+
+
+# --- TaintNodesByCondition ----------------------------------------------------------------------------------------
+
+NOT_READY_TAINT_KEY = "node.kubernetes.io/not-ready"
+
+
+def taint_nodes_by_condition(req: Request) -> None:
+    """``plugin/pkg/admission/nodetaint/admission.go``: a Node is created with the ``node.kubernetes.io/not-ready``
+    NoSchedule taint (unless it has one with that key and effect), so that no Pod is scheduled to it before the node
+    lifecycle controller has seen it Ready and removed the taint."""
+    if req.kind.kind != "Node" or req.kind.group or req.subresource or req.operation != CREATE:
+        return
+    spec = req.obj.setdefault("spec", {})  # type: ignore[union-attr]
+    taints = spec.get("taints") or []
+    if any(t.get("key") == NOT_READY_TAINT_KEY and t.get("effect") == "NoSchedule" for t in taints):  # MatchTaint
+        return
+    spec["taints"] = [*taints, {"key": NOT_READY_TAINT_KEY, "effect": "NoSchedule"}]
 
 
 def default_toleration_seconds(req: Request) -> None:

@@ -359,7 +359,9 @@ class APIServer:
         PriorityClasses only, so other kinds skip them)."""
         admission.namespace_lifecycle(req, self._get_namespace)
         kind = req.kind.kind
-        if kind == "Pod" or kind == "PriorityClass":
+        if kind == "Node":
+            admission.taint_nodes_by_condition(req)
+        elif kind == "Pod" or kind == "PriorityClass":
             admission.priority(req, self.store)
             admission.default_toleration_seconds(req)
 
