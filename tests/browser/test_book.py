@@ -103,15 +103,24 @@ def test_page_loads_offline_and_draws_everything(open_page, page_path, artifacts
         figure = figures.nth(i)
         figure.scroll_into_view_if_needed()
         figure.locator("svg.main-svg").first.wait_for(state="attached", timeout=15_000)
-        # scatter, bar, ... traces are g.trace groups; a heatmap is a g.hm group holding the image it painted
-        drawn = figure.locator("g.trace, g.hm image")
-        assert drawn.count() > 0, f"{page_path}: figure {i} drew no trace"
+        # scatter, bar, ... traces are g.trace groups; a heatmap is a g.hm group holding the image it painted. A
+        # diagram with no traces (shapes and annotations only) must have drawn those instead.
+        if figure.evaluate("gd => gd.data.length") > 0:
+            drawn = figure.locator("g.trace, g.hm image")
+            assert drawn.count() > 0, f"{page_path}: figure {i} drew no trace"
+        else:
+            expected = figure.evaluate("gd => (gd.layout.shapes || []).length + (gd.layout.annotations || []).length")
+            drawn = figure.locator(".shapelayer path, g.annotation")
+            assert expected > 0 and drawn.count() >= expected, f"{page_path}: figure {i} (a diagram) drew nothing"
 
     views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]')
     for i in range(views.count()):
-        # The HTML manager renders each view next to its script tag.
+        # The HTML manager renders each view next to its script tag; a view with no kernel behind it may be marked
+        # jupyter-widgets-disconnected instead of jupyter-widgets.
         output = views.nth(i).locator("xpath=..")
-        output.locator(".jupyter-widgets").first.wait_for(state="attached", timeout=15_000)
+        output.locator(".jupyter-widgets, .jupyter-widgets-disconnected").first.wait_for(
+            state="attached", timeout=15_000
+        )
 
     page.screenshot(path=str(artifacts / f"book-{page_path.replace('/', '-')}.png"), full_page=True)
     # Every figure has drawn and every widget rendered by now: whatever the page asked for, it asked already.
