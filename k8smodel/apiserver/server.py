@@ -427,6 +427,22 @@ class APIServer:
             reason="",
         )
 
+    def _log_lean(self, verb: str, resource: str, ns: str, name: str, user: UserInfo, rv: int, code: int) -> None:
+        """:meth:`_log_write`'s record for the lean paths, which build no :class:`Request`."""
+        if self.sim.log_enabled:
+            log = self.sim.log
+            log(
+                "api",
+                verb=verb,
+                resource=resource,
+                namespace=ns,
+                name=name,
+                user=user.name,
+                rv=rv,
+                code=code,
+                reason="",
+            )
+
     @staticmethod
     def _request_namespace(kind: Kind, obj_namespace: str | None, namespace: str | None) -> str:
         if not kind.namespaced:
@@ -530,19 +546,7 @@ class APIServer:
             self._reject(Request("create", kind, ns, name, "", user, user), err)
             raise err
         meta["resourceVersion"] = str(revision)
-        sim = self.sim
-        if sim.log_enabled:
-            sim.log(
-                "api",
-                verb="create",
-                resource=kind.group_resource,
-                namespace=ns,
-                name=name,
-                user=user.name,
-                rv=revision,
-                code=201,
-                reason="",
-            )
+        self._log_lean("create", kind.group_resource, ns, name, user, revision, 201)
         return obj
 
     def _create_request(
@@ -799,19 +803,7 @@ class APIServer:
         if not revision:
             return None
         meta["resourceVersion"] = str(revision)
-        sim = self.sim
-        if sim.log_enabled:
-            sim.log(
-                "api",
-                verb="update",
-                resource=kind.group_resource,
-                namespace=ns,
-                name=name,
-                user=user.name,
-                rv=revision,
-                code=200,
-                reason="",
-            )
+        self._log_lean("update", kind.group_resource, ns, name, user, revision, 200)
         return obj
 
     def _update_request(
@@ -949,19 +941,7 @@ class APIServer:
         if not revision:
             return None
         meta["resourceVersion"] = str(revision)
-        sim = self.sim
-        if sim.log_enabled:
-            sim.log(
-                "api",
-                verb="patch",
-                resource="pods/status",
-                namespace=ns,
-                name=name,
-                user=user.name,
-                rv=revision,
-                code=200,
-                reason="",
-            )
+        self._log_lean("patch", "pods/status", ns, name, user, revision, 200)
         return patched
 
     def _patch(self, req: Request) -> Obj:

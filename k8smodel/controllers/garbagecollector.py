@@ -989,21 +989,16 @@ class GarbageCollector:
         return True
 
     def _handle_attempt_to_delete(self, item: Any) -> None:
-        queue = self.attempt_to_delete
-        try:
-            action = self.attempt_to_delete_worker(item)
-            if action == FORGET_ITEM:
-                queue.forget(item)
-            else:
-                queue.add_rate_limited(item)
-        finally:
-            queue.done(item)
+        self._handle(self.attempt_to_delete, self.attempt_to_delete_worker, item)
 
     def _handle_attempt_to_orphan(self, item: Any) -> None:
-        queue = self.attempt_to_orphan
+        self._handle(self.attempt_to_orphan, self.attempt_to_orphan_worker, item)
+
+    @staticmethod
+    def _handle(queue: Any, worker: Callable[[Any], str], item: Any) -> None:
+        """One item of a worker loop: ``forget`` it or requeue it rate-limited, as the worker says; always ``done``."""
         try:
-            action = self.attempt_to_orphan_worker(item)
-            if action == FORGET_ITEM:
+            if worker(item) == FORGET_ITEM:
                 queue.forget(item)
             else:
                 queue.add_rate_limited(item)
