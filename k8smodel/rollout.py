@@ -268,10 +268,11 @@ def rollout_status(
     limit = DEFAULT_STATUS_WAIT if timeout is None else parse_duration(timeout)
     timer = sim.call_later(limit, state.__setitem__, "timed_out", True)
     try:
-        while not (state["done"] or state["error"] or state.get("timed_out")):
-            if not sim.step():  # nothing left to happen: wait out the time
-                sim.run(sim.now + limit)
-                state["timed_out"] = True
+        # event by event until the rollout is done, fails or times out (the timer above is always due, so the
+        # queue cannot run dry first; if it did, the wait would be waited out)
+        if not sim.run(stop=lambda: state["done"] or state["error"] or state.get("timed_out")):
+            sim.run(sim.now + limit)
+            state["timed_out"] = True
     finally:
         handle.stop()
         timer.cancel()

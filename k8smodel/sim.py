@@ -610,12 +610,16 @@ class Simulation:
         self.env.step()
         return True
 
-    def run(self, until: float | str | None = None) -> None:
+    def run(self, until: float | str | None = None, *, stop: Callable[[], object] | None = None) -> bool:
         """Run events in time order up to and including simulated time ``until``, then set the clock to it.
 
         ``until`` is an absolute simulated time: seconds, or a Go duration string counted from the start
         (``"5m"``). Events due exactly at ``until`` run, including ones they schedule for that same instant.
         Without ``until``, run until nothing is left to do (never returns while a periodic timer is active).
+
+        ``stop``, if given, is asked after every event; when it returns true the run ends at once, with the clock at
+        that event's time (as if :meth:`step` had been called until then, but with :meth:`run`'s fast loop and its
+        garbage-collector setting). Returns whether ``stop`` ended the run.
         """
         env = self.env
         at = math.inf if until is None else parse_duration(until)
@@ -637,6 +641,8 @@ class Simulation:
                     if event._eid == head[2]:
                         env._now = head[0]
                         event._fire()
+                        if stop is not None and stop():
+                            return True
                     continue
                 if type(event) is _Call:  # a plain call: what env.step() does for it, inline
                     heappop(queue)
@@ -646,13 +652,18 @@ class Simulation:
                     callbacks, event.callbacks = event.callbacks, None
                     for callback in callbacks:
                         callback(event)
+                    if stop is not None and stop():
+                        return True
                     continue
                 step()
+                if stop is not None and stop():
+                    return True
         finally:
             if threshold[0] < RUN_GC_THRESHOLD:
                 gc.set_threshold(*threshold)
         if until is not None:
             env._now = at
+        return False
 
     def run_for(self, duration: float | str) -> None:
         """Run for ``duration`` (seconds or a Go duration string) from now."""

@@ -451,6 +451,30 @@ def test_step_processes_one_event() -> None:
     assert out == [1, 2]
 
 
+def test_run_stop_ends_the_run_after_the_event_that_satisfies_it() -> None:
+    """``run(stop=)`` is ``step()`` until ``stop()`` holds: the clock stays at that event's time, later events (even
+    at the same instant) wait, and a timer, a plain call and a SimPy process each count as one event."""
+    sim = Simulation()
+    out: list[str] = []
+    sim.every(10, out.append, "tick", start=5)
+    sim.call_at(12, out.append, "call")
+    sim.call_at(12, out.append, "same instant")
+
+    def proc():
+        yield sim.env.timeout(20)
+        out.append("process")
+
+    sim.process(proc())
+    assert sim.run(stop=lambda: "call" in out) is True
+    assert out == ["tick", "call"] and sim.now == 12.0
+    assert sim.run(stop=lambda: "process" in out) is True
+    assert out[-1] == "process" and sim.now == 20.0
+    # a stop that never holds: run() to ``until`` as always, and False
+    assert sim.run(40, stop=lambda: False) is False
+    assert sim.now == 40.0 and out.count("tick") == 4
+    assert out == ["tick", "call", "same instant", "tick", "process", "tick", "tick"]
+
+
 def test_process_passthrough() -> None:
     sim = Simulation()
     seen: list[float] = []
