@@ -1,7 +1,7 @@
 """k8smodel: a deterministic model of a Kubernetes cluster, built the way Kubernetes is built.
 
-Importing the package also installs the book's plotly renderer (``k8smodel.views.render``), so a figure shows
-in JupyterLab, in the rendered book and under nbval from the same stored output.
+Importing the package in a Jupyter kernel also installs the book's plotly renderer (``k8smodel.views.render``), so a
+figure shows in JupyterLab, in the rendered book and under nbval from the same stored output.
 """
 
 from k8smodel.api.intstr import IntOrString, scaled_value_from_int_or_percent
@@ -13,7 +13,7 @@ from k8smodel.views import render as _render
 
 __version__ = "0.1.0"
 
-_render.install()
+_render.install_in_ipython()
 
 __all__ = [
     "ApplyError",

@@ -1,12 +1,13 @@
 """The book's figure pipeline: plotly's mimetype in the kernel, drawn by a myst-nb plugin in the book."""
 
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
-import k8smodel  # noqa: F401  (installs the kernel-side setting)
-from k8smodel.views.render import KERNEL_RENDERER, PLOTLY_MIMETYPE, PlotlyMimeRenderPlugin, figure_html
+from k8smodel.views.render import KERNEL_RENDERER, PLOTLY_MIMETYPE, PlotlyMimeRenderPlugin, figure_html, install
 
 
 def figure():
@@ -17,7 +18,27 @@ def kernel_bundle(fig):
     return pio.renderers[KERNEL_RENDERER].to_mimebundle(fig.to_dict())
 
 
-def test_import_makes_the_mimetype_the_default():
+def _in_subprocess(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_import_in_a_kernel_makes_the_mimetype_the_default():
+    # an IPython shell, as in a Jupyter kernel, nbval's or the book's executor
+    code = (
+        "from IPython.core.interactiveshell import InteractiveShell; InteractiveShell.instance();"
+        "import k8smodel, plotly.io as pio; print(pio.renderers.default)"
+    )
+    assert _in_subprocess(code) == KERNEL_RENDERER
+
+
+def test_import_outside_a_kernel_does_not_load_plotlys_renderers():
+    # they import nbformat, jsonschema and a grammar compiled at import: seconds that no test or server needs
+    code = "import sys, k8smodel; print(sorted(m for m in ('nbformat', 'plotly.io._renderers') if m in sys.modules))"
+    assert _in_subprocess(code) == "[]"
+
+
+def test_install_makes_the_mimetype_the_default():
+    install()
     assert pio.renderers.default == KERNEL_RENDERER
     bundle = kernel_bundle(figure())
     assert set(bundle) == {PLOTLY_MIMETYPE}  # small notebooks: no HTML copy, no inlined plotly.js

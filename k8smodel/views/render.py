@@ -8,8 +8,8 @@ Plotly's stock renderers each serve one reader and fail another:
   the internet) and gives every figure a random ``<div>`` id (a fresh output then never equals the stored one).
 * ``notebook`` inlines the whole of plotly.js, about 4.8 MB, into every stored notebook.
 
-So the kernel side uses ``plotly_mimetype`` everywhere (``install()``, called by ``import k8smodel``), and the book
-side teaches myst-nb to draw that mimetype: ``PlotlyMimeRenderPlugin`` is registered under the
+So the kernel side uses ``plotly_mimetype`` everywhere (``install()``, called by ``import k8smodel`` in a kernel), and
+the book side teaches myst-nb to draw that mimetype: ``PlotlyMimeRenderPlugin`` is registered under the
 ``myst_nb.mime_renderers`` entry point (``pyproject.toml``) and turns the figure's JSON into a ``<div>`` plus a
 ``Plotly.newPlot`` call on the global ``Plotly`` that the book serves from its own static files
 (``book/_config.yml``: ``html_js_files``). The ``<div>`` id is derived from the figure and its place in the
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from typing import Any, ClassVar
 
 import plotly.io as pio
@@ -37,6 +38,25 @@ def install() -> None:
     renderer = pio.renderers[KERNEL_RENDERER]
     renderer.config = dict(CONFIG)
     pio.renderers.default = KERNEL_RENDERER
+
+
+def in_ipython() -> bool:
+    """Whether this process runs an IPython shell (a Jupyter kernel, nbval's, the book's executor, ``ipython``):
+    asked without importing IPython."""
+    ipython = sys.modules.get("IPython")
+    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
+
+
+def install_in_ipython() -> None:
+    """:func:`install`, but only where figures are shown: in an IPython shell, or where plotly's renderers are loaded
+    already. ``import k8smodel`` calls this.
+
+    Plotly's renderer registry imports ``nbformat``, which imports ``jsonschema``, which compiles the Lark grammar of
+    ``rfc3987_syntax`` (installed with JupyterLab's ``jupyter-events``) at import: 2.9 s of a 4.2 s ``import
+    k8smodel`` on this machine (``python -X importtime``). A test run, a benchmark or ``python -m k8smodel serve``
+    shows no figure through a renderer and need not pay it; a kernel does, as it would for its first figure."""
+    if in_ipython() or "plotly.io._renderers" in sys.modules:
+        install()
 
 
 def figure_html(figure: dict[str, Any], key: str) -> str:
