@@ -14,6 +14,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+import subprocess
+import sys
 
 import fastjsonschema
 import jsonschema
@@ -917,3 +919,15 @@ def test_disk_cache_round_trip(tmp_path, monkeypatch):
         schema.set_cache_dir(None)
         schema._validators.clear()
         schema._validators.update(saved)
+
+
+def test_validating_a_manifest_does_not_import_jsonschema():
+    """The model reads kubernetes-validate's schema files without importing the package, whose ``__init__`` imports
+    jsonschema (seconds at import: it compiles a grammar)."""
+    code = (
+        "import sys; from k8smodel import Cluster; c = Cluster(seed=0);"
+        "c.apply('apiVersion: v1\\nkind: ConfigMap\\nmetadata: {name: x}\\ndata: {a: b}\\n');"
+        "print(sorted(m for m in ('jsonschema', 'kubernetes_validate') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
