@@ -994,6 +994,8 @@ class Informer:
         """``watchHandler``: apply one watch event to the cache and tell the handlers."""
         if gen != self._gen:
             return
+        if self.sim.trace_informers:
+            self._trace(event_type, obj)
         if event_type in (MODIFIED, ADDED):
             old = self.indexer._set(self._key(obj), obj)
             if old is None:
@@ -1028,6 +1030,23 @@ class Informer:
         rv = obj["metadata"].get("resourceVersion")
         if rv:
             self._rv = rv
+
+    def _trace(self, event_type: str, obj: Any) -> None:
+        """The ``informer.event`` record of one watch event (``Simulation.trace_informers``): which informer got what,
+        before its handlers run."""
+        if event_type in (MODIFIED, ADDED, DELETED) and isinstance(obj, Mapping):
+            meta = obj.get("metadata") or {}
+            self.sim.log(
+                "informer.event",
+                informer=self.name,
+                type=event_type,
+                object_kind=obj.get("kind", ""),
+                namespace=meta.get("namespace", ""),
+                name=meta.get("name", ""),
+                rv=int(rv) if (rv := meta.get("resourceVersion") or "").isdigit() else None,
+            )
+        else:
+            self.sim.log("informer.event", informer=self.name, type=event_type)
 
     def _delete(self, obj: Any) -> None:
         old = self.indexer._pop(self._key(obj))

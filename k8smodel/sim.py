@@ -42,7 +42,8 @@ The event log
     ``sim.log(kind, **fields)`` appends one record (sequence number, simulated time, kind, fields); it costs
     about half a microsecond, so the API server can log every write. ``sim.events()`` builds a pandas
     ``DataFrame`` only when asked, with columns ``seq, time, kind`` and then the fields in the order they were
-    first seen. ``sim.log_enabled = False`` turns logging off (for benchmarks).
+    first seen. ``sim.log_enabled = False`` turns logging off (for benchmarks); ``sim.trace_informers = True``
+    adds one ``informer.event`` record per watch event an informer receives (``k8smodel.views.trace``).
 
 What the model leaves out
     * Real concurrency: Go runs each controller, informer and timer on its own goroutine, so two things due at
@@ -473,6 +474,9 @@ class Simulation:
         self._kinds: list[str] = []
         self._fields: list[dict[str, Any]] = []
         self.log_enabled = True
+        # Whether every informer logs each watch event it receives (``informer.event``): off by default, since a
+        # busy cluster delivers several per write; ``k8smodel.views.trace`` turns it on while it traces.
+        self.trace_informers = False
 
     # ---- the clock ---------------------------------------------------------------------------------------
 
