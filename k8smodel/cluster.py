@@ -297,6 +297,15 @@ class Cluster:
         """Advance the simulated clock by ``duration`` (``"30s"`` or seconds)."""
         self.sim.run_for(duration)
 
+    def serve(self, port: int = 0, speed: float = 1.0, host: str = "127.0.0.1", **options: Any) -> Any:
+        """Serve this cluster's API over HTTPS on ``host:port`` (0: a free port) for the real ``kubectl`` and the
+        Python ``kubernetes`` client, with the simulated clock running at ``speed`` times wall time (0: only when
+        told). Returns the :class:`k8smodel.serve.Server` (``.kubeconfig_path``, ``.stop()``; a context manager).
+        See :func:`k8smodel.serve.serve` for the options."""
+        from k8smodel.serve import serve
+
+        return serve(self, port=port, speed=speed, host=host, **options)
+
     @property
     def now(self) -> float:
         """Simulated seconds since the cluster started."""

@@ -615,6 +615,14 @@ _PRINTERS: dict[str, tuple[list[str], list[str], Any]] = {
 _EVENT_WIDE = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"]
 
 
+def row_printer(kind: str) -> Any:
+    """The print function of ``kind`` (a kind name, ``Pod``): ``printer(obj, now, wide) -> cells``, the cells of
+    ``columns(kind, wide=True)`` (kubectl's ``-o wide`` order). A kind without a printer of its own gets the default
+    one, ``NAME`` and ``CREATED AT``, as the API server's default table convertor gives."""
+    entry = _PRINTERS.get(kind)
+    return entry[2] if entry is not None else _created_at
+
+
 def columns(kind: str, *, wide: bool = False) -> list[str]:
     """The headers ``kubectl get <kind>`` prints (``-o wide`` adds the priority-1 columns)."""
     name = for_resource(kind).kind
@@ -1288,6 +1296,7 @@ __all__ = [
     "parse_time",
     "pod_status",
     "replica_set_pod_phases",
+    "row_printer",
     "service_external_ip",
     "service_ports",
     "tabwrite",

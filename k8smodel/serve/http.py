@@ -1,0 +1,217 @@
+"""The HTTP server: requests in, ``Status`` errors out, never a dropped connection.
+
+A :class:`http.server.ThreadingHTTPServer` (the standard library; one thread per connection, HTTP/1.1 keep-alive,
+as kubectl reuses its connections) whose handler reads the request, authenticates its bearer token, hands it to
+:class:`k8smodel.serve.rest.RestAPI` and writes the answer. The filters of upstream's handler chain that the model
+keeps (``staging/src/k8s.io/apiserver/pkg/server/config.go`` ``DefaultBuildHandlerChain``):
+
+* authentication first (``WithAuthentication``): no token or an unknown one is ``401 Unauthorized``;
+* a body over 3 MiB (``maxRequestBodyBytes``, ``3 * 1024 * 1024``) is ``413`` (``limitedReadBody``), unread;
+* a panic in a handler becomes ``500 InternalError`` (``WithPanicRecovery``), with the connection kept and the
+  server running;
+* every ``StatusError`` is written as its ``Status`` with its code (``responsewriters.ErrorNegotiated``).
+
+What the model leaves out: TLS (the server speaks plain HTTP on loopback, and the kubeconfig says ``http://``),
+client certificates, HTTP/2, priority and fairness, audit logging, request timeouts (``--request-timeout``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import socket
+import sys
+import threading
+import traceback
+from typing import Any
+from urllib.parse import urlsplit
+
+from k8smodel.api import errors
+from k8smodel.api.errors import StatusError
+from k8smodel.serve.rest import (
+    MAX_REQUEST_BODY_BYTES,
+    Response,
+    RestAPI,
+    WatchRequest,
+    request_entity_too_large,
+    status_response,
+)
+from k8smodel.serve.watch import WatchStream, client_gone
+
+_DRAIN_LIMIT = 64 * 1024 * 1024  # bodies over the limit but under this are read and dropped before the 413
+
+
+class APIRequestHandler(http.server.BaseHTTPRequestHandler):
+    """One connection's requests (``server.rest`` answers them)."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "k8smodel"
+    sys_version = ""
+    server: ModelHTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds the body back
+        # until the client's delayed ACK of the headers, 40 ms later.
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_HEAD(self) -> None:
+        self._serve("HEAD")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def do_OPTIONS(self) -> None:
+        self._serve("OPTIONS")
+
+    # ---- the pipeline --------------------------------------------------------------------------------------
+
+    def _read_body(self) -> bytes | None:
+        """The body, or ``None`` after answering ``413`` (or ``400`` for a bad length)."""
+        length_header = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            return self._read_chunked()
+        if not length_header:
+            return b""
+        try:
+            length = int(length_header)
+        except ValueError:
+            self._send(status_response(errors.bad_request(f"invalid Content-Length: {length_header!r}")), close=True)
+            return None
+        if length < 0:
+            self._send(status_response(errors.bad_request(f"invalid Content-Length: {length_header!r}")), close=True)
+            return None
+        if length > MAX_REQUEST_BODY_BYTES:
+            # Read (and drop) a body of a sane size first, so the client, still sending, gets to read the answer.
+            if length <= _DRAIN_LIMIT:
+                left = length
+                while left > 0:
+                    got = self.rfile.read(min(left, 1 << 20))
+                    if not got:
+                        break
+                    left -= len(got)
+            self._send(status_response(request_entity_too_large()), close=True)
+            return None
+        return self.rfile.read(length)
+
+    def _read_chunked(self) -> bytes | None:
+        chunks, total = [], 0
+        while True:
+            line = self.rfile.readline(65537)
+            try:
+                size = int(line.split(b";", 1)[0].strip() or b"0", 16)
+            except ValueError:
+                self._send(status_response(errors.bad_request("malformed chunked encoding")), close=True)
+                return None
+            if size == 0:
+                while self.rfile.readline(65537).strip():
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_REQUEST_BODY_BYTES:
+                self._send(status_response(request_entity_too_large()), close=True)
+                return None
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(65537)
+
+    def _serve(self, method: str) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        rest = self.server.rest
+        try:
+            split = urlsplit(self.path)
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            user = rest.authenticate(headers.get("authorization"))
+            result = rest.handle(method, split.path, split.query, headers, body, user)
+        except StatusError as err:
+            self._send(status_response(err), head=method == "HEAD")
+            return
+        except Exception as err:  # WithPanicRecovery: a handler bug is a 500, never a dead server
+            if self.server.verbose:
+                traceback.print_exc(file=sys.stderr)
+            self.server.errors.append(f"{method} {self.path}: {type(err).__name__}: {err}")
+            self._send(status_response(errors.internal_error(f"{type(err).__name__}: {err}")), head=method == "HEAD")
+            return
+        if isinstance(result, WatchRequest):
+            self._stream(result)
+            return
+        self._send(result, head=method == "HEAD")
+
+    def _send(self, response: Response, *, head: bool = False, close: bool = False) -> None:
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Cache-Control", "no-cache, private")
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if not head:
+            self.wfile.write(response.body)
+
+    def _stream(self, request: WatchRequest) -> None:
+        stream = WatchStream(self.server.rest, request)
+        try:
+            stream.start()
+        except StatusError as err:
+            self._send(status_response(err))
+            return
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Cache-Control", "no-cache, private")
+            self.end_headers()
+            self.wfile.flush()
+            sock = self.connection
+            for data in stream.lines(lambda: client_gone(sock), lambda: self.server.stopping.is_set()):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
+            self.close_connection = True
+        finally:
+            stream.stop()
+
+
+class ModelHTTPServer(http.server.ThreadingHTTPServer):
+    """The listening socket and the worker threads (daemons: a stopped notebook kernel does not wait for them)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    block_on_close = False
+
+    def __init__(self, address: tuple[str, int], rest: RestAPI, *, verbose: bool = False) -> None:
+        self.rest = rest
+        self.verbose = verbose
+        self.stopping = threading.Event()
+        self.errors: list[str] = []  # handler bugs turned into 500s, for tests and the curious
+        super().__init__(address, APIRequestHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if self.verbose:
+            super().handle_error(request, client_address)
+
+
+__all__ = ["APIRequestHandler", "ModelHTTPServer"]
