@@ -40,6 +40,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from k8smodel.sim import format_duration
+from k8smodel.views import style
 
 KUBECTL = "kubectl"
 API_SERVER = "kube-apiserver"
@@ -218,12 +219,13 @@ def sequence_figure(steps: pd.DataFrame, *, title: str = "Who did what", max_ste
                 showlegend=False,
             )
         )
+    colour = style.OKABE_ITO
     kinds = {
-        "request": ("#0072B2", "request to the API server"),
-        "store": ("#E69F00", "write to etcd"),
-        "watch": ("#009E73", "watch event to an informer"),
-        "work": ("#CC79A7", "work inside a component"),
-        "refused": ("#D55E00", "request refused (4xx)"),
+        "request": (colour["blue"], "request to the API server"),
+        "store": (colour["orange"], "write to etcd"),
+        "watch": (colour["bluish green"], "watch event to an informer"),
+        "work": (colour["reddish purple"], "work inside a component"),
+        "refused": (colour["vermillion"], "request refused (4xx)"),
     }
     points: dict[str, tuple[list[float], list[int], list[str]]] = {k: ([], [], []) for k in kinds}
     for row, step in enumerate(shown.itertuples(index=False)):
@@ -278,8 +280,15 @@ def sequence_figure(steps: pd.DataFrame, *, title: str = "Who did what", max_ste
     labels = [f"{clock(t)}  {s}" for t, s in zip(shown["time"], shown["step"], strict=True)]
     cut = len(steps) - n
     fig.update_layout(
-        title=title + (f" (first {n} of {len(steps)} steps)" if cut > 0 else ""),
-        height=max(320, 22 * n + 140),
+        **style.base_layout(
+            title + (f" (first {n} of {len(steps)} steps)" if cut > 0 else ""),
+            height=max(320, 22 * n + 140),
+            legend={"y": -0.02},
+            margin={"l": 20, "r": 20, "t": 110, "b": 40},
+            plot_bgcolor="white",
+        )
+    )
+    fig.update_layout(
         xaxis={
             "tickmode": "array",
             "tickvals": list(range(len(lanes))),
@@ -299,9 +308,6 @@ def sequence_figure(steps: pd.DataFrame, *, title: str = "Who did what", max_ste
             "zeroline": False,
             "tickfont": {"size": 10},
         },
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top"},
-        margin={"l": 20, "r": 20, "t": 110, "b": 40},
-        plot_bgcolor="white",
     )
     return fig
 
