@@ -87,7 +87,7 @@ def run(nodes: int, pods: int, repeat: int) -> None:
         size = len(fig.to_json()) if hasattr(fig, "to_json") else None
         row(name, t, f"{size / 1024:6.0f} KB JSON" if size is not None else "")
     dashboard = widgets.Dashboard(cluster)
-    print(f"  dashboard figure: {'FigureWidget, updated in place' if dashboard.in_place else 'Figure, re-shown'}")
+    print(f"  dashboard figure: {'a new FigureWidget per redraw' if dashboard.in_place else 'Figure, re-shown'}")
     t, _ = best(dashboard.refresh, repeat)
     row("Dashboard.refresh (one callback's redraw)", t)
 

@@ -177,3 +177,37 @@ def test_korean_terms_have_a_font_served_by_the_book(open_page):
     )
     assert loaded and set(loaded) == {"loaded"}, loaded
     assert report["external"] == [] and report["failed"] == []
+
+
+def test_hover_shows_a_steps_details(open_page):
+    """Hovering over a step of the tour's sequence diagram shows who did what (the trace's hover text)."""
+    page, _ = open_page("chapters/01-a-tour-of-the-cluster")
+    figure = page.locator("div.plotly-graph-div").filter(has_text="One kubectl apply").first
+    figure.scroll_into_view_if_needed()
+    point = figure.locator("g.trace.scatter g.points path").first
+    point.wait_for(state="attached", timeout=15_000)
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    label = figure.locator("g.hoverlayer g.hovertext")
+    label.first.wait_for(state="attached", timeout=10_000)
+    text = label.first.text_content() or ""
+    assert "kubectl" in text and "create deployments.apps default/web" in text, text
+
+
+def test_play_button_steps_through_a_run_of_the_model(open_page):
+    """The kernel-free twin of the dashboard: play moves the node-failure story forward frame by frame."""
+    page, _ = open_page("chapters/01-a-tour-of-the-cluster")
+    figure = page.locator("div.plotly-graph-div").filter(has_text="▶ play").first
+    figure.scroll_into_view_if_needed()
+    figure.locator("g.updatemenu-container").wait_for(state="attached", timeout=15_000)
+    title = figure.locator("g.infolayer .gtitle")
+    before = title.text_content()
+    figure.locator("g.updatemenu-button", has_text="▶ play").click()
+    page.wait_for_function(
+        "([id, before]) => document.getElementById(id).querySelector('.gtitle').textContent !== before",
+        arg=[figure.get_attribute("id"), before],
+        timeout=15_000,
+    )
+    assert title.text_content() != before

@@ -15,6 +15,7 @@ import pytest
 from tests.browser.conftest import ROOT
 
 CHAPTER = "00-preface.ipynb"
+TOUR = "01-a-tour-of-the-cluster.ipynb"
 
 
 def free_port() -> int:
@@ -28,7 +29,8 @@ def lab(jupyter, tmp_path):
     """JupyterLab on 127.0.0.1, no token, on a copy of the chapter (so autosave never touches the repo)."""
     work = tmp_path / "chapters"
     work.mkdir()
-    shutil.copy(ROOT / "chapters" / CHAPTER, work / CHAPTER)
+    for chapter in (CHAPTER, TOUR):
+        shutil.copy(ROOT / "chapters" / chapter, work / chapter)
     port = free_port()
     env = dict(
         os.environ,
@@ -114,3 +116,41 @@ def run_all_and_move_the_slider(page, lab):
     figure = page.locator(".jp-OutputArea-output.js-plotly-plot").first
     figure.scroll_into_view_if_needed()
     figure.locator("svg.main-svg").first.wait_for(state="visible", timeout=30_000)
+
+
+def test_dashboard_fail_node_changes_the_topology(browser, lab, artifacts):
+    """The tour's dashboard in JupyterLab: fail a node, run the clock, and the topology figure (a FigureWidget,
+    updated in place) shows the node NotReady."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    try:
+        page.goto(f"{lab}/lab/tree/{TOUR}")
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=60_000)
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        fail = page.locator(".widget-button", has_text="fail").first
+        fail.wait_for(state="attached", timeout=90_000)
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=90_000)
+        dashboard = fail.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][last()]")
+        title = dashboard.locator("g.infolayer .gtitle").first
+        title.wait_for(state="attached", timeout=30_000)
+        assert "3 Nodes (3 Ready)" in (title.text_content() or "")
+
+        fail.scroll_into_view_if_needed()
+        fail.click()  # the node picker's first node, crashed
+        dashboard.locator(".widget-toggle-button", has_text="1m").first.click()
+        dashboard.locator(".widget-button", has_text="run the clock").first.click()
+        # the redraw puts a new figure in the dashboard: look the title up again
+        title = dashboard.locator("g.infolayer .gtitle", has_text="(2 Ready)").first
+        title.wait_for(state="attached", timeout=20_000)
+        assert "3 Nodes (2 Ready)" in (title.text_content() or "")
+        assert dashboard.locator(".shapelayer path[style*='dash']").count() >= 1  # the NotReady node's box
+        assert "2/3 Nodes Ready" in dashboard.locator(".widget-html-content").first.inner_text()
+    finally:
+        page.screenshot(path=str(artifacts / "jupyterlab-dashboard.png"))
+        (artifacts / "jupyterlab-dashboard-console.txt").write_text("\n".join(console))
+        context.close()
