@@ -193,7 +193,7 @@ class Dashboard:
     # ---- redrawing -------------------------------------------------------------------------------------------
 
     def refresh(self, message: str = "") -> None:
-        """Read the cluster again and update the figure in place, the pickers and the status line."""
+        """Read the cluster again and redraw: a new figure, the pickers and the status line."""
         self.graph = self._graph()
         new = self._draw()
         old = self.figure
