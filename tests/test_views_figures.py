@@ -382,3 +382,10 @@ def test_over_time_is_deterministic_and_applies_actions() -> None:
 def test_graph_reuse_gives_the_same_figure(small: Cluster) -> None:
     g = G.cluster_graph(small)
     assert F.topology(small, graph=g).to_json() == F.topology(small).to_json()
+
+
+def test_every_figure_carries_the_books_template_exactly() -> None:
+    """Not plotly's default merged with it: update_layout(template=<dict>) merges, so style.apply assigns."""
+    fig = style.apply(go.Figure(go.Scatter(x=[0, 1], y=[1, 2])), "t", xaxis={"title": {"text": "x"}})
+    assert fig.layout.template.to_plotly_json() == style.TEMPLATE_JSON
+    assert fig.layout.title.text == "t" and fig.layout.xaxis.title.text == "x"

@@ -671,7 +671,7 @@ def timeline(
     axis_title = f"time after {origin_label} (m:ss)" if origin_label else "simulated time (m:ss)"
     x_axis = style.time_axis(start, end, axis_title)
     default_title = f"{target or 'workload'}: replicas over time"
-    fig.update_layout(**style.base_layout(title or default_title, height=height if has_events else height - 80))
+    style.apply(fig, title or default_title, height=height if has_events else height - 80)
     if has_events:
         fig.update_xaxes(**{k: v for k, v in x_axis.items() if k != "title"}, row=1, col=1)
         fig.update_xaxes(**x_axis, row=2, col=1)
@@ -773,13 +773,12 @@ def node_resources(
             col=1,
         )
     default = f"Requests against allocatable, per Node (at {format_mss(g.graph.get('time', 0.0))})"
-    fig.update_layout(
-        **style.base_layout(
-            title or default,
-            height=620,
-            legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.01, "yanchor": "bottom"},
-            margin={"t": 90},
-        ),
+    style.apply(
+        fig,
+        title or default,
+        height=620,
+        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.01, "yanchor": "bottom"},
+        margin={"t": 90},
         barmode="stack",
         bargap=0.25,
     )
@@ -1049,8 +1048,8 @@ def architecture(
         f"The cluster's components at {format_mss(g.graph.get('time', 0.0))}: control plane and "
         f"{style.plural('Node', len(node_ids))} ({n_ready} Ready)"
     )
+    style.apply(fig, title or default, height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10})
     fig.update_layout(
-        **style.base_layout(title or default, height=560, margin={"l": 10, "r": 10, "t": 60, "b": 10}),
         shapes=shapes,
         annotations=arrows,
         showlegend=False,

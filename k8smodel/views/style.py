@@ -19,7 +19,8 @@ Time
 
 Size
     A stored notebook keeps every figure as JSON. plotly's default template alone is about 9 KB per figure, so
-    :data:`TEMPLATE` is a small one of our own; :func:`base_layout` sets it.
+    :data:`TEMPLATE` is a small one of our own; :func:`base_layout` sets it (in a layout a figure is made with) and
+    :func:`apply` puts it on a figure made already.
 """
 
 from __future__ import annotations
@@ -286,6 +287,18 @@ def base_layout(title: str, *, height: int = 450, legend_title: str | None = Non
     return layout
 
 
+def apply(fig: go.Figure, title: str, **layout: Any) -> go.Figure:
+    """Give an existing figure :func:`base_layout` (``title``, ``height=``, ``legend_title=`` and any layout keys).
+
+    ``fig.update_layout(template=<a dict>)`` would *merge* the book's template into the one plotly gave the figure
+    when it was made (its 9 KB default, with its own colours): the template is assigned instead."""
+    spec = base_layout(title, **layout)
+    template = spec.pop("template")
+    fig.update_layout(**spec)
+    fig.layout.template = template
+    return fig
+
+
 __all__ = [
     "COMPONENT_LABELS",
     "EVENT_MARKERS",
@@ -301,6 +314,7 @@ __all__ = [
     "TEMPLATE",
     "TEMPLATE_JSON",
     "OwnerColours",
+    "apply",
     "base_layout",
     "component_label",
     "format_mss",

@@ -279,14 +279,13 @@ def sequence_figure(steps: pd.DataFrame, *, title: str = "Who did what", max_ste
         )
     labels = [f"{clock(t)}  {s}" for t, s in zip(shown["time"], shown["step"], strict=True)]
     cut = len(steps) - n
-    fig.update_layout(
-        **style.base_layout(
-            title + (f" (first {n} of {len(steps)} steps)" if cut > 0 else ""),
-            height=max(320, 22 * n + 140),
-            legend={"y": -0.02},
-            margin={"l": 20, "r": 20, "t": 110, "b": 40},
-            plot_bgcolor="white",
-        )
+    style.apply(
+        fig,
+        title + (f" (first {n} of {len(steps)} steps)" if cut > 0 else ""),
+        height=max(320, 22 * n + 140),
+        legend={"y": -0.02},
+        margin={"l": 20, "r": 20, "t": 110, "b": 40},
+        plot_bgcolor="white",
     )
     fig.update_layout(
         xaxis={
@@ -294,6 +293,7 @@ def sequence_figure(steps: pd.DataFrame, *, title: str = "Who did what", max_ste
             "tickvals": list(range(len(lanes))),
             "ticktext": lanes,
             "side": "top",
+            "title": {"text": "component (each talks only to the API server)"},
             "range": [-0.6, len(lanes) - 0.4],
             "showgrid": False,
             "zeroline": False,
