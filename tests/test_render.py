@@ -1,5 +1,6 @@
 """The book's figure pipeline: plotly's mimetype in the kernel, drawn by a myst-nb plugin in the book."""
 
+import json
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -29,6 +30,49 @@ def test_import_in_a_kernel_makes_the_mimetype_the_default():
         "import k8smodel, plotly.io as pio; print(pio.renderers.default)"
     )
     assert _in_subprocess(code) == KERNEL_RENDERER
+
+
+def test_a_kernel_displays_figures_without_loading_plotlys_renderers():
+    """In a kernel a figure is displayed by our formatter (plotly's renderer registry would import nbformat and
+    jsonschema: seconds per kernel), and the bundle is exactly the one plotly's mimetype renderer makes."""
+    code = (
+        "import sys, json\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "import k8smodel, plotly.graph_objects as go\n"
+        "fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]), layout={'title': {'text': 't'}})\n"
+        "from IPython.core.displaypub import CapturingDisplayPublisher\n"
+        "shell.display_pub = CapturingDisplayPublisher()\n"
+        "shell.display_formatter.format(fig)\n"
+        "ours = shell.display_pub.outputs[-1]['data']\n"
+        "loaded = sorted(m for m in ('nbformat', 'plotly.io._renderers') if m in sys.modules)\n"
+        "from k8smodel.views.render import install; install()\n"
+        "import plotly.io as pio\n"
+        "theirs = pio.renderers['plotly_mimetype'].to_mimebundle(fig.to_dict())\n"
+        "widget = go.FigureWidget(fig)\n"
+        "wbundle, _ = shell.display_formatter.format(widget)\n"
+        "print(json.dumps([loaded, ours['application/vnd.plotly.v1+json'] == theirs['application/vnd.plotly.v1+json'],"
+        " 'application/vnd.jupyter.widget-view+json' in wbundle]))\n"
+    )
+    loaded, same, widget_view = json.loads(_in_subprocess(code))
+    assert loaded == []
+    assert same
+    assert widget_view  # a FigureWidget keeps its widget display
+
+
+def test_fig_show_in_a_kernel_has_the_books_config():
+    """``fig.show()`` goes through plotly's renderer registry: loaded on first use, it is set up then."""
+    code = (
+        "import sys, json\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from IPython.core.displaypub import CapturingDisplayPublisher\n"
+        "shell = InteractiveShell.instance()\n"
+        "shell.display_pub = CapturingDisplayPublisher()\n"
+        "import k8smodel, plotly.graph_objects as go\n"
+        "go.Figure(go.Scatter(x=[1, 2], y=[3, 4])).show()\n"
+        "print(json.dumps(shell.display_pub.outputs[-1]['data']['application/vnd.plotly.v1+json']['config']))\n"
+    )
+    assert json.loads(_in_subprocess(code)) == {"displaylogo": False, "responsive": True}
 
 
 def test_import_outside_a_kernel_does_not_load_plotlys_renderers():

@@ -19,7 +19,10 @@ notebook, so the same book built twice is the same HTML.
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
+import importlib.util
 import json
+import os
 import sys
 from typing import Any, ClassVar
 
@@ -47,16 +50,67 @@ def in_ipython() -> bool:
     return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
 
 
+def mimebundle(fig: Any, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    """What plotly's ``plotly_mimetype`` renderer, with the book's config, makes of ``fig``: the same steps
+    (``Figure._repr_mimebundle_``, ``PlotlyRenderer.to_mimebundle``) without plotly's renderer registry."""
+    from plotly.io._base_renderers import PlotlyRenderer
+    from plotly.io._utils import validate_coerce_fig_to_dict
+
+    return PlotlyRenderer(config=CONFIG).to_mimebundle(validate_coerce_fig_to_dict(fig, True))
+
+
 def install_in_ipython() -> None:
-    """:func:`install`, but only where figures are shown: in an IPython shell, or where plotly's renderers are loaded
-    already. ``import k8smodel`` calls this.
+    """The kernel-side setting, where figures are shown: in an IPython shell (or where plotly's renderers are loaded
+    already). ``import k8smodel`` calls this.
 
     Plotly's renderer registry imports ``nbformat``, which imports ``jsonschema``, which compiles the Lark grammar of
     ``rfc3987_syntax`` (installed with JupyterLab's ``jupyter-events``) at import: 2.9 s of a 4.2 s ``import
-    k8smodel`` on this machine (``python -X importtime``). A test run, a benchmark or ``python -m k8smodel serve``
-    shows no figure through a renderer and need not pay it; a kernel does, as it would for its first figure."""
-    if in_ipython() or "plotly.io._renderers" in sys.modules:
+    k8smodel`` on this machine (``python -X importtime``), and as much in every kernel, before its first cell. So in
+    a shell a figure is displayed by a display printer of our own for plotly's ``Figure`` (:func:`mimebundle`: the
+    very bundle plotly's mimetype renderer makes, displayed as ``pio.show`` displays it), and the registry is told
+    its default only through ``PLOTLY_RENDERER``, read when something imports it (``fig.show()``). A
+    ``FigureWidget`` is not a ``Figure``: it keeps its own widget display. Outside a shell nothing is displayed and
+    nothing is loaded."""
+    if "plotly.io._renderers" in sys.modules:
         install()
+    if not in_ipython():
+        return
+    os.environ.setdefault("PLOTLY_RENDERER", KERNEL_RENDERER)
+    if not any(isinstance(f, _InstallOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _InstallOnImport())
+    shell = sys.modules["IPython"].get_ipython()
+    # plotly's Figure displays itself through _ipython_display_ (pio.show: the registry); IPython asks a printer
+    # registered for the type first
+    formatter = shell.display_formatter.ipython_display_formatter
+    formatter.for_type_by_name("plotly.graph_objs._figure", "Figure", _display)
+
+
+class _InstallOnImport(importlib.abc.MetaPathFinder):
+    """Runs :func:`install` as soon as plotly's renderer registry is imported (by ``fig.show()``, ``pio.show``), so
+    a figure shown that way has the book's config too. Finds nothing itself: it wraps the module's own loader."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "plotly.io._renderers":
+            return None
+        sys.meta_path.remove(self)  # once, and so that the search below does not find this finder again
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_then_install(module: Any) -> None:
+            exec_module(module)
+            install()
+
+        spec.loader.exec_module = exec_then_install  # type: ignore[method-assign]
+        return spec
+
+
+def _display(fig: Any) -> None:
+    """What ``pio.show(fig)`` does with the mimetype renderer: display the bundle as it is."""
+    from IPython.display import display
+
+    display(mimebundle(fig), raw=True)
 
 
 def figure_html(figure: dict[str, Any], key: str) -> str:

@@ -224,7 +224,9 @@ class Dashboard:
         assert self._output is not None
         self._output.clear_output(wait=True)
         with self._output:
-            self.figure.show()
+            from IPython.display import display
+
+            display(self.figure)
 
     def _act(self, action: str, fn: Any) -> str:
         """Run one action; its output or its error becomes the status message. Never raises."""
