@@ -6,8 +6,13 @@
 2. A write reaching a watcher: the time from just before a ``PATCH`` is sent until a raw HTTP watch (chunked
    stream) has read the event, and until ``kubectl get pods -w`` has printed its line. Budget: 50 ms.
 
+3. ``--fuzz [N]``: the fuzz of ``tests/test_serve_fuzz.py`` (its seeded generator, ``N`` requests, 10,000 by
+   default, over one keep-alive HTTPS connection, the clock stepped every 200 requests): the wall time, requests per
+   second, and the answers by status code.
+
 The cluster is served with the clock stopped (``speed=0``), so only the requests cost anything. Run:
-``.venv/bin/python benchmarks/bench_serve.py [pods]``. Prints figures; asserts nothing about time.
+``.venv/bin/python benchmarks/bench_serve.py [pods]`` or ``benchmarks/bench_serve.py --fuzz [N]``. Prints figures;
+asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -169,7 +174,58 @@ def bench_kubectl_watch(server: Any, kubectl: str | None, env: dict, cache: str,
     writer.close()
 
 
+def bench_fuzz(n: int) -> None:
+    """The fuzz's requests, timed (the test itself measures nothing)."""
+    import collections
+    import random
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import test_serve_fuzz as fuzz
+
+    cluster = Cluster(seed=fuzz.SEED)
+    cluster.add_nodes(2, cpu="4", memory="16Gi")
+    with serve(cluster, speed=0) as server:
+        server.run_for("30s")
+        server.add_user("alice")
+        tokens = [f"Bearer {server.token}"] * 30 + [
+            f"Bearer {server._users['alice']}",
+            "Bearer wrong",
+            "Basic YWRtaW46YWRtaW4=",
+            "Bearer",
+            None,
+        ]
+        generator = fuzz.Fuzzer(random.Random(fuzz.SEED), tokens)
+        requests = [generator.request() for _ in range(n)]
+        conn = fuzz.Connection(server)
+        codes: collections.Counter[int] = collections.Counter()
+        clock = 0.0
+        t0 = time.perf_counter()
+        for i, req in enumerate(requests):
+            status, _, _ = conn.send(req)
+            codes[status] += 1
+            if i % fuzz.TICK_EVERY == fuzz.TICK_EVERY - 1:
+                t = time.perf_counter()
+                server.run_for(fuzz.TICK)
+                clock += time.perf_counter() - t
+        total = time.perf_counter() - t0
+        conn.close()
+        t = time.perf_counter()
+        with server.locked() as locked:
+            problems = fuzz.store_problems(locked)
+        check = time.perf_counter() - t
+    print(
+        f"fuzz: {n} requests in {total:.1f} s ({n / total:.0f} requests/s; of which the simulated clock's steps "
+        f"{clock:.1f} s), {conn.opened} connections, store check {check * 1000:.0f} ms"
+    )
+    print("  answers:", ", ".join(f"{code}: {count}" for code, count in sorted(codes.items())))
+    print(f"  500s: {codes.get(500, 0)}; server errors: {len(server.errors)}; store problems: {len(problems)}")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--fuzz":
+        bench_fuzz(int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
+        return
     n_pods = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     cluster = Cluster(seed=0)
     for i in range(n_pods):

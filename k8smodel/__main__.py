@@ -10,6 +10,11 @@
 (``node-1`` ... with ``--cpu`` and ``--memory`` each), ``-f`` applies manifests (a file or a folder, as
 ``kubectl apply -f``) before serving, ``--seed`` fixes the model's random choices, ``--kubeconfig`` says where to
 write the kubeconfig, ``--host`` what to listen on (127.0.0.1 unless told otherwise).
+
+``--start`` is the simulated clock's origin: ``now`` (the default: the wall clock's time, to the second), ``epoch``
+(:data:`k8smodel.sim.EPOCH`, 2026-01-01, as in the notebooks) or an RFC 3339 time. kubectl computes some ages
+itself from the wall clock (``describe``, ``get -w`` events): they read right only if the simulated timestamps are
+near the wall clock's (at ``--speed 1`` exactly; faster, the cluster's clock runs ahead of the wall's).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -36,8 +42,35 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed of the model's random choices (default 0)")
     serve.add_argument("--kubeconfig", default=None, help="where to write the kubeconfig (default: a temp dir)")
     serve.add_argument("--token", default=None, help="the admin's bearer token (default: a random one)")
+    serve.add_argument(
+        "--start",
+        default="now",
+        help="the simulated clock's origin: now (the wall clock, default), epoch (2026-01-01) or an RFC 3339 time",
+    )
     serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
+
+
+def start_time(text: str) -> datetime:
+    """``--start``: ``now`` (the wall clock's time, to the second), ``epoch`` or an RFC 3339 time (UTC if it
+    names no zone). Raises ``ValueError`` for anything else."""
+    from k8smodel.sim import EPOCH
+
+    if text == "now":
+        return wall_clock_start()
+    if text == "epoch":
+        return EPOCH
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise ValueError(f'--start must be "now", "epoch" or an RFC 3339 time, got {text!r}') from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def wall_clock_start() -> datetime:
+    """The wall clock's time now, to the second: where a served cluster's simulated clock starts, so that the
+    ages kubectl computes from the wall clock agree with the ones the server prints."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,10 +83,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.nodes < 0:
         print(f"error: --nodes must not be negative, got {args.nodes}", file=sys.stderr)
         return 2
+    try:
+        start = start_time(args.start)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     from k8smodel.cluster import ApplyError, Cluster
     from k8smodel.serve import serve
 
-    cluster = Cluster(seed=args.seed)
+    cluster = Cluster(seed=args.seed, start=start)
     if args.nodes:
         cluster.add_nodes(args.nodes, cpu=args.cpu, memory=args.memory)
     for name in args.filename:

@@ -69,6 +69,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -178,8 +179,11 @@ class Cluster:
         scheduler_config: Any = None,
         record_explanations: bool = False,
         etcd_compaction_interval: float | str = "5m",
+        start: datetime | None = None,
     ) -> None:
-        self.sim = Simulation(seed)
+        # ``start``: the simulated clock's origin (default k8smodel.sim.EPOCH, which keeps notebooks deterministic);
+        # ``python -m k8smodel serve`` starts at the wall clock's time, so kubectl's client-side ages read right.
+        self.sim = Simulation(seed) if start is None else Simulation(seed, start)
         self.etcd = Store()
         self.api = APIServer(self.sim, self.etcd, etcd_compaction_interval=etcd_compaction_interval)
         self.user: UserInfo = ADMIN
@@ -449,6 +453,7 @@ class Cluster:
             wide=output == "wide",
             show_labels=show_labels,
             namespace_column=all_namespaces and kind.namespaced,
+            start=self.sim.start,
         )
 
     def describe(self, resource: str, name: str, *, namespace: str | None = None) -> Text:
@@ -466,7 +471,7 @@ class Cluster:
         elif kind.kind == "Deployment":
             with contextlib.suppress(StatusError):  # kubectl leaves OldReplicaSets/NewReplicaSet out
                 related["replica_sets"], _ = self.api.list("replicasets", ns, user=self.user)
-        return Text(tables.describe(obj, events=events, now=self.sim.now, **related))
+        return Text(tables.describe(obj, events=events, now=self.sim.now, start=self.sim.start, **related))
 
     # ---- delete --------------------------------------------------------------------------------------------
 

@@ -127,7 +127,9 @@ class EventRecorder:
         self.dropped = 0  # events the spam filter or a refused write swallowed
 
     def _unique_nanos(self) -> int:
-        nanos = _EPOCH_NANOS + round(self.sim.now * 1_000_000_000)
+        start = self.sim.start
+        base = _EPOCH_NANOS if start == EPOCH else round(start.timestamp() * 1_000_000) * 1_000
+        nanos = base + round(self.sim.now * 1_000_000_000)
         last = getattr(self.sim, "_event_nanos", 0)
         if nanos <= last:
             nanos = last + 1

@@ -247,3 +247,41 @@ def test_delete(served):
 
     wait_for(pods_gone, "the garbage collector to delete the Pods")
     assert served[0].errors == []
+
+
+CRASHER = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: crasher
+  annotations:
+    k8smodel.io/behavior: |
+      app:
+        exitAfter: 20s
+        exitCode: 1
+        logs: [[0s, starting], [5s, ready], [20s, crashing]]
+spec:
+  containers:
+  - name: app
+    image: busybox
+"""
+
+
+def test_logs_previous_and_follow(served):
+    kubectl(served, "apply", "-f", write(served, "crasher.yaml", CRASHER))
+
+    def restarted() -> bool:
+        out = kubectl(served, "get", "pod", "crasher", "-o", "jsonpath={.status.containerStatuses[0].restartCount}")
+        return out.stdout.strip() not in ("", "0")
+
+    wait_for(restarted, "the container to crash and restart")
+    previous = kubectl(served, "logs", "crasher", "--previous").stdout
+    assert previous == "starting\nready\ncrashing\n"
+    assert kubectl(served, "logs", "crasher", "--previous", "--tail=1").stdout == "crashing\n"
+    assert kubectl(served, "logs", "crasher").stdout.startswith("starting\n")
+    # -f: the current run's lines as they come, until it exits (or, in back-off, the last run's log)
+    assert kubectl(served, "logs", "-f", "crasher", timeout=90).stdout.splitlines()[-1] == "crashing"
+    result = kubectl(served, "logs", "crasher", "-c", "nope", check=False)
+    assert result.stderr.strip() == "error: container nope is not valid for pod crasher"
+    kubectl(served, "delete", "pod", "crasher", "--grace-period=0", "--force")
+    assert served[0].errors == []

@@ -1367,3 +1367,27 @@ def test_unknown_kind_is_an_error_not_a_crash() -> None:
     assert errors({"apiVersion": "v9", "kind": "Widget"}) == [
         'kind: Invalid value: "Widget": no matches for kind "Widget" in version "v9"'
     ]
+
+
+def test_node_update_may_not_change_pod_cidr_or_provider_id_once_set():
+    """ValidateNodeUpdate (pkg/apis/core/validation): from "" to a value only."""
+    from k8smodel.api.validation import validate_node_update
+
+    def node(cidrs=None, provider=""):
+        spec = {"podCIDRs": cidrs} if cidrs is not None else {}
+        if cidrs:
+            spec["podCIDR"] = cidrs[0]
+        if provider:
+            spec["providerID"] = provider
+        return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n", "resourceVersion": "1"}, "spec": spec}
+
+    assert validate_node_update(node(["10.0.1.0/24"]), node()) == []  # assigned by the IPAM controller
+    errs = validate_node_update(node(["10.0.2.0/24"]), node(["10.0.1.0/24"]))
+    assert [str(e) for e in errs] == [
+        'spec.podCIDRs: Forbidden: node updates may not change podCIDR except from "" to valid'
+    ]
+    assert validate_node_update(node(provider="aws:///i-1"), node()) == []
+    errs = validate_node_update(node(provider="aws:///i-2"), node(provider="aws:///i-1"))
+    assert [str(e) for e in errs] == [
+        'spec.providerID: Forbidden: node updates may not change providerID except from "" to valid'
+    ]

@@ -170,9 +170,9 @@ def invalid(obj: Mapping[str, Any], errors: Iterable[FieldError]) -> StatusError
         qualified = kind_of(dict(obj)).qualified_kind
     except UnknownKind:
         qualified = str(obj.get("kind", ""))
-    meta = obj.get("metadata") or {}
-    name = meta.get("name") or "" if isinstance(meta, Mapping) else ""
-    return invalid_kind(qualified, name, errors)
+    meta = obj.get("metadata")
+    name = meta.get("name") if isinstance(meta, Mapping) else ""
+    return invalid_kind(qualified, name if isinstance(name, str) else "", errors)
 
 
 def forbidden(group_resource: str, name: str, reason: str) -> StatusError:

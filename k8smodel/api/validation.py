@@ -48,8 +48,8 @@ What the model leaves out
   the topology annotations. Headless means ``clusterIP: None`` (upstream reads ``clusterIPs``, which the registry
   syncs from it); on update only ``validateUpgradeDowngradeClusterIPs``' "may not change once set" is modelled
   (not the ``ipFamilyPolicy`` downgrade rule nor ``validateUpgradeDowngradeIPFamilies``).
-- Node: only taints (reported at ``metadata.taints``, as upstream does); no node-specific annotations, status,
-  resources, ``podCIDRs``, ``providerID`` or config source checks.
+- Node: taints (reported at ``metadata.taints``, as upstream does), and on update ``podCIDRs`` and ``providerID``
+  only from empty to a value; no node-specific annotations, status, resources or config source checks.
 - Event: ``legacyValidateEvent`` only, as for a ``v1`` request (no ``events.k8s.io/v1`` strict checks, no
   ``series``), then the registry's generic metadata check; update is the meta update plus the same checks.
 - Lease: ``strategy`` and ``preferredHolder`` (behind the ``CoordinatedLeaderElection`` gate) are not checked.
@@ -1769,13 +1769,34 @@ def validate_node(node: Obj) -> Errors:
     return errs
 
 
+def _pod_cidrs(spec: Obj) -> list[Any]:
+    """``spec.podCIDRs``, or the one ``spec.podCIDR`` (v1 keeps the two in step: ``podCIDR`` is ``podCIDRs[0]``)."""
+    cidrs = _l(spec, "podCIDRs")
+    if cidrs:
+        return list(cidrs)
+    single = spec.get("podCIDR")
+    return [single] if single else []
+
+
+NODE_CIDR_IMMUTABLE = 'node updates may not change podCIDR except from "" to valid'
+NODE_PROVIDER_ID_IMMUTABLE = 'node updates may not change providerID except from "" to valid'
+
+
 def validate_node_update(new: Obj, old: Obj) -> Errors:
-    """Upstream ``ValidateNodeUpdate``: object meta update, then the new taints (no ``ValidateNode`` of the new
-    object); the ``podCIDRs``, ``providerID``, ``configSource`` and status rules are left out."""
+    """Upstream ``ValidateNodeUpdate``: object meta update, the new taints (no ``ValidateNode`` of the new object),
+    then ``spec.podCIDRs`` and ``spec.providerID``, which may only go from empty to a value (the node IPAM controller
+    assigns the one, the cloud the other); the ``configSource`` and status rules are left out."""
     errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
-    taints = _l(_m(new, "spec"), "taints")
+    new_spec, old_spec = _m(new, "spec"), _m(old, "spec")
+    taints = _l(new_spec, "taints")
     if taints:
         errs += validate_node_taints(taints, "metadata.taints")
+    old_cidrs = _pod_cidrs(old_spec)
+    if old_cidrs and _pod_cidrs(new_spec) != old_cidrs:
+        errs.append(forbidden("spec.podCIDRs", NODE_CIDR_IMMUTABLE))
+    old_provider = old_spec.get("providerID") or ""
+    if old_provider and (new_spec.get("providerID") or "") != old_provider:
+        errs.append(forbidden("spec.providerID", NODE_PROVIDER_ID_IMMUTABLE))
     return errs
 
 

@@ -26,6 +26,9 @@ and takes 5 s to shut down on SIGTERM; an init container that runs for 3 s)::
             shutdownExitCode: 143    #   of the grace period, exit 137); the exit code of a clean SIGTERM exit
             files:                   # files the process writes when it starts (emptyDir mounts are shared)
               /usr/share/nginx/html/index.html: hello
+            logs:                    # what it prints (kubectl logs): [after, line] pairs, in order of time
+              - [0s, "nginx: starting"]
+              - [20s, "nginx: ready"]
           init-db:
             exitAfter: 3s
 
@@ -58,6 +61,11 @@ time is measured from the moment the container started):
 ``files`` (default none)
     ``{path: content}`` written when the process starts; paths under an ``emptyDir`` mount land in the Pod's shared
     volume, others in the container's own filesystem (which a restart discards).
+``logs`` (default none)
+    What the process prints to its standard output: ``[[after, line], ...]``, each line printed ``after`` its start
+    (in increasing order of time; a line may not contain a newline). The runtime keeps each run's output
+    (``kubectl logs``; ``--previous`` reads the run before): a line is in a run's log once its time has come, if
+    the run was still going then (a process that exits or is killed prints nothing more).
 
 Errors
     A malformed annotation is the user's error, not the model's: the kubelet cannot build the container's
@@ -102,6 +110,7 @@ FIELDS = (
     "exitCode",
     "exitRuns",
     "files",
+    "logs",
     "memory",
     "probeOutput",
     "readyAfter",
@@ -137,6 +146,7 @@ class ContainerBehavior:
     shutdown_delay: float | None = 0.0  # None: ignores SIGTERM
     shutdown_exit_code: int = SIGTERM_EXIT_CODE
     files: Mapping[str, str] = field(default_factory=dict)
+    logs: tuple[tuple[float, str], ...] = ()  # (seconds after start, line), in order of time
 
     # ---- what the runtime asks -------------------------------------------------------------------------------
 
@@ -152,6 +162,10 @@ class ContainerBehavior:
         if self.exit_runs is not None and restart_count >= self.exit_runs:
             return (self.exit_after, 0) if self.plain_init else None
         return self.exit_after, self.exit_code
+
+    def printed(self, age: float) -> tuple[tuple[float, str], ...]:
+        """The lines printed by ``age`` seconds after start (a line due exactly then is printed), with their ages."""
+        return tuple(entry for entry in self.logs if entry[0] <= age)
 
     def usage(self, age: float) -> tuple[int, int]:
         """(CPU millicores, memory bytes) in use ``age`` seconds after start."""
@@ -306,6 +320,25 @@ def _usage(container: str, name: str, value: Any, milli: bool) -> tuple[tuple[fl
     return tuple(steps)
 
 
+def _logs(container: str, value: Any) -> tuple[tuple[float, str], ...]:
+    if not isinstance(value, list):
+        raise _invalid(container, "logs", value, "must be a list of [after, line] pairs")
+    lines: list[tuple[float, str]] = []
+    for i, item in enumerate(value):
+        where = f"logs[{i}]"
+        if not isinstance(item, list) or len(item) != 2:
+            raise _invalid(container, where, item, "must be an [after, line] pair")
+        after = _duration(container, f"{where}[0]", item[0])
+        assert after is not None
+        if lines and after < lines[-1][0]:
+            raise _invalid(container, f"{where}[0]", item[0], "lines must be in order of time")
+        line = item[1]
+        if not isinstance(line, str) or "\n" in line or "\r" in line:
+            raise _invalid(container, f"{where}[1]", line, "must be one line of text (a string without a newline)")
+        lines.append((after, line))
+    return tuple(lines)
+
+
 def _container_behavior(name: str, spec: Any, init_default: bool) -> ContainerBehavior:
     if spec is None:
         spec = {}
@@ -349,6 +382,8 @@ def _container_behavior(name: str, spec: Any, init_default: bool) -> ContainerBe
         ):
             raise _invalid(name, "files", files, "must map absolute paths to strings")
         kw["files"] = dict(files)
+    if "logs" in spec:
+        kw["logs"] = _logs(name, spec["logs"])
     if len(kw) == (1 if init_default else 0):
         return base
     return ContainerBehavior(**{**base.__dict__, **kw})

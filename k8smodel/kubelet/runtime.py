@@ -40,9 +40,11 @@ kubelet's ``GetPodStatus`` builds from ``ListPodSandbox`` and ``ListContainers``
 through the ``on_exit`` callback, as the PLEG (pod lifecycle event generator) would tell it.
 
 What the model leaves out: the PLEG's one-second relist (an exit is seen at once, as with the evented PLEG), image
-layers and garbage collection, log files, ``exec``/``attach``, cgroups (CPU and memory use are what the script says),
-other volume types (they are accepted and ignored), runtime classes, and container creation time (a container is
-created and started in the same instant). ``created`` containers never linger: creation cannot fail here.
+layers and garbage collection, log files (a run's log is computed from its script, :meth:`ContainerRuntime.logs`:
+no rotation, and it goes with the run when only the two newest runs are kept), ``exec``/``attach``, cgroups (CPU
+and memory use are what the script says), other volume types (they are accepted and ignored), runtime classes, and
+container creation time (a container is created and started in the same instant). ``created`` containers never
+linger: creation cannot fail here.
 """
 
 from __future__ import annotations
@@ -318,7 +320,7 @@ class ContainerRuntime:
         if old is not None:
             for sandboxes in self.sandboxes.values():
                 for s in sandboxes:
-                    if s.ready and not s.host_network and s.ip in self._ipam.network:  # type: ignore[operator]
+                    if s.ready and not s.host_network and ipaddress.ip_address(s.ip) in self._ipam.network:
                         self._ipam._in_use.add(int(ipaddress.ip_address(s.ip)))
         return True
 
@@ -614,6 +616,25 @@ class ContainerRuntime:
     def boot(self) -> None:
         """The machine is up again: the runtime accepts requests."""
         self.up = True
+
+    # ---- logs --------------------------------------------------------------------------------------------------
+
+    def find_container(self, uid: str, container_id: str) -> Container | None:
+        """The run of the Pod's container with this ID (``containerd://...``), if the runtime still keeps it."""
+        for c in self.containers.get(uid, ()):
+            if c.id == container_id:
+                return c
+        return None
+
+    def logs(self, c: Container) -> list[tuple[float, str]]:
+        """The log of one run (CRI ``ReadLogs``, what the kubelet's ``/containerLogs`` serves): each line the
+        process printed so far (``logs`` in its script) with its simulated time, oldest first. Upstream containerd
+        writes them to ``/var/log/pods/<ns>_<pod>_<uid>/<container>/<restartCount>.log``; the model computes them
+        from the script, the run's start and its end (a process that has exited prints nothing more)."""
+        if c.started_at is None:
+            return []
+        end = self.sim.now if c.finished_at is None else c.finished_at
+        return [(c.started_at + age, line) for age, line in c.behavior.printed(end - c.started_at)]
 
     def usage(self, uid: str) -> dict[str, tuple[int, int]]:
         """Per running container of the Pod: (CPU millicores, memory bytes) as its script says."""

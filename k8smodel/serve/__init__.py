@@ -15,7 +15,13 @@ The pieces, one module each: ``routes.py`` (URL paths to resources), ``rest.py``
 update, patch, delete, deletecollection, the subresources), ``watch.py`` (chunked watch streams), ``tables.py``
 (server-side ``Table`` output for ``kubectl get``), ``discovery.py`` (``/version``, ``/api``, ``/apis``, the OpenAPI
 v3 documents), ``patch.py`` (JSON patch and strategic merge patch), ``http.py`` (the HTTP server: authentication,
-body limit, errors as ``Status``), ``clock.py`` (the live clock), ``kubeconfig.py``.
+body limit, errors as ``Status``), ``logs.py`` (``pods/log``: ``kubectl logs``, asked of the node's kubelet),
+``clock.py`` (the live clock), ``kubeconfig.py``, ``tls.py``.
+
+Time: a cluster made for serving can start its simulated clock at the wall clock's time
+(``Cluster(seed, start=...)``; ``python -m k8smodel serve`` does, ``--start``), so that the ages kubectl computes
+from the wall clock (``describe``, ``get -w``) agree with those the server prints; notebooks keep
+:data:`k8smodel.sim.EPOCH`.
 
 Concurrency: the model is single-threaded, so one :class:`threading.RLock` (``server.lock``) guards every touch of
 the cluster: each request, the live clock's steps, watch registrations. Watch events are queued under the lock and
@@ -26,8 +32,8 @@ Identity: ``serve`` adds a static bearer token (``--token-auth-file`` style) for
 ``system:masters`` and writes a kubeconfig with it; :meth:`Server.add_user` adds more users (with their own
 context in the kubeconfig), whom RBAC then governs as any other. Requests without a valid token get ``401``.
 
-What the model leaves out: TLS, client certificates and ``kubectl proxy``-style anonymous access; see each module's
-own list.
+What the model leaves out: client certificates and ``kubectl proxy``-style anonymous access; see each module's own
+list.
 """
 
 from __future__ import annotations

@@ -11,8 +11,12 @@ keeps (``staging/src/k8s.io/apiserver/pkg/server/config.go`` ``DefaultBuildHandl
   server running;
 * every ``StatusError`` is written as its ``Status`` with its code (``responsewriters.ErrorNegotiated``).
 
-What the model leaves out: TLS (the server speaks plain HTTP on loopback, and the kubeconfig says ``http://``),
-client certificates, HTTP/2, priority and fairness, audit logging, request timeouts (``--request-timeout``).
+The path is percent-decoded before it is split (Go's ``r.URL.Path``). What the standard library's parser refuses (a
+malformed request line, a URI or header too long, a method no handler serves: ``405``) is answered with a ``Status``
+too (:meth:`APIRequestHandler.send_error`). A ``HEAD`` of a watch gets the head only.
+
+What the model leaves out: client certificates, HTTP/2, priority and fairness, audit logging, request timeouts
+(``--request-timeout``); TLS is ``tls.py``'s.
 """
 
 from __future__ import annotations
@@ -24,12 +28,16 @@ import sys
 import threading
 import traceback
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+import orjson
 
 from k8smodel.api import errors
 from k8smodel.api.errors import StatusError
+from k8smodel.serve.logs import LOG_CONTENT_TYPE
 from k8smodel.serve.rest import (
     MAX_REQUEST_BODY_BYTES,
+    LogRequest,
     Response,
     RestAPI,
     WatchRequest,
@@ -38,6 +46,7 @@ from k8smodel.serve.rest import (
 )
 from k8smodel.serve.watch import WatchStream, client_gone
 
+LOG_POLL_SECONDS = 0.1  # how often a followed log looks for new lines (wall seconds)
 _DRAIN_LIMIT = 64 * 1024 * 1024  # bodies over the limit but under this are read and dropped before the 413
 
 
@@ -80,6 +89,29 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         self._serve("OPTIONS")
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What the standard library's parser refuses (a malformed request line, a URI or header too long, an
+        HTTP version it does not speak, a method no ``do_*`` serves) is answered with a ``Status`` too, and the
+        connection closed (the request's body, if any, was not read). A method the server does not serve is
+        ``405 MethodNotAllowed``, as go-restful answers it (the standard library would say ``501``)."""
+        if code == 501:
+            code, reason = 405, errors.REASON_METHOD_NOT_ALLOWED
+            message = f"the server does not allow this method on the requested resource ({self.command})"
+        else:
+            reasons = {400: errors.REASON_BAD_REQUEST, 414: "RequestURITooLong", 431: "RequestHeaderFieldsTooLarge"}
+            reason = reasons.get(code, errors.REASON_BAD_REQUEST if 400 <= code < 500 else "")
+            message = message or self.responses.get(code, ("",))[0]
+        body = orjson.dumps(StatusError(code, reason, message or "", {}).status())
+        with contextlib.suppress(OSError):
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        self.close_connection = True
 
     # ---- the pipeline --------------------------------------------------------------------------------------
 
@@ -140,7 +172,9 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
             split = urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
             user = rest.authenticate(headers.get("authorization"))
-            result = rest.handle(method, split.path, split.query, headers, body, user)
+            # The path as Go's net/http gives it (r.URL.Path): percent-escapes decoded before it is split.
+            path = unquote(split.path, errors="replace")
+            result = rest.handle(method, path, split.query, headers, body, user)
         except StatusError as err:
             self._send(status_response(err), head=method == "HEAD")
             return
@@ -151,7 +185,10 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
             self._send(status_response(errors.internal_error(f"{type(err).__name__}: {err}")), head=method == "HEAD")
             return
         if isinstance(result, WatchRequest):
-            self._stream(result)
+            self._stream(result, head=method == "HEAD")
+            return
+        if isinstance(result, LogRequest):
+            self._follow_log(result, head=method == "HEAD")
             return
         self._send(result, head=method == "HEAD")
 
@@ -169,12 +206,12 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(response.body)
 
-    def _stream(self, request: WatchRequest) -> None:
+    def _stream(self, request: WatchRequest, *, head: bool = False) -> None:
         stream = WatchStream(self.server.rest, request)
         try:
             stream.start()
         except StatusError as err:
-            self._send(status_response(err))
+            self._send(status_response(err), head=head)
             return
         try:
             self.send_response(200)
@@ -183,6 +220,8 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Cache-Control", "no-cache, private")
             self.end_headers()
             self.wfile.flush()
+            if head:  # the answer to a HEAD has no body: the watch was checked, and ends here
+                return
             sock = self.connection
             for data in stream.lines(lambda: client_gone(sock), lambda: self.server.stopping.is_set()):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -193,6 +232,30 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         finally:
             stream.stop()
+
+    def _follow_log(self, request: LogRequest, *, head: bool = False) -> None:
+        """``kubectl logs -f``: the log as chunks, each new line as soon as the simulated clock reaches it."""
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", LOG_CONTENT_TYPE)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Cache-Control", "no-cache, private")
+            self.end_headers()
+            self.wfile.flush()
+            if head:
+                return
+            sock = self.connection
+            stopping = self.server.stopping
+            for data in request.log.follow(
+                lambda: client_gone(sock), stopping.is_set, lambda: stopping.wait(LOG_POLL_SECONDS)
+            ):
+                if data:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+                    self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, OSError):
+            self.close_connection = True
 
 
 class ModelHTTPServer(http.server.ThreadingHTTPServer):

@@ -14,12 +14,13 @@ or ``kind`` is not the URL's is refused (``400``); a missing one is taken from t
 
 Subresources: ``status`` (get, update, patch), ``scale`` of Deployments and ReplicaSets (an ``autoscaling/v1``
 ``Scale``, ``pkg/registry/apps/deployment/storage/storage.go`` ``ScaleREST``), ``binding`` and ``eviction`` of
-Pods (``201`` and a ``Success`` Status), a Namespace's ``finalize``.
+Pods (``201`` and a ``Success`` Status), a Namespace's ``finalize``, and a Pod's ``log`` (:mod:`k8smodel.serve.logs`:
+the API server asks the node's kubelet, here through the cluster).
 
 What the model leaves out: ``fieldValidation`` other than ``Strict``; server-side apply
 (``application/apply-patch+yaml`` gets ``415``); ``limit``/``continue`` (a list is one page); reads at an older
 ``resourceVersion``; ``managedFields``; protobuf and CBOR (JSON only: a client that accepts nothing else gets
-``406``); ``pods/log``, ``exec``, ``attach``, ``portforward``, ``proxy``. A patch (strategic or JSON patch) is turned
+``406``); ``exec``, ``attach``, ``portforward``, ``proxy``. A patch (strategic or JSON patch) is turned
 into the merge patch between the stored object and the patched one (:func:`k8smodel.serve.patch.
 merge_patch_between`) and stored through ``APIServer.patch``; a scale write and a patch's read of the stored
 object run under the caller's name with ``system:masters`` added, once RBAC has allowed the caller the
@@ -43,7 +44,7 @@ from k8smodel.api.kinds import Kind
 from k8smodel.apiserver.authn import MASTERS_GROUP, UserInfo
 from k8smodel.apiserver.rbac import Attributes, forbidden_message
 from k8smodel.client import Expired
-from k8smodel.serve import access, discovery
+from k8smodel.serve import access, discovery, logs
 from k8smodel.serve import patch as patches
 from k8smodel.serve import tables as table_output
 from k8smodel.serve.routes import Route, RouteError, resolve
@@ -84,6 +85,13 @@ class WatchRequest:
     as_table: bool
     include_object: str
     timeout_seconds: float | None
+
+
+@dataclass
+class LogRequest:
+    """A ``pods/log?follow=true`` to stream (``http.py`` writes what :meth:`PodLog.follow` yields)."""
+
+    log: Any
 
 
 def status_response(err: StatusError) -> Response:
@@ -191,7 +199,7 @@ class RestAPI:
         headers: Mapping[str, str],
         body: bytes,
         user: UserInfo,
-    ) -> Response | WatchRequest:
+    ) -> Response | WatchRequest | LogRequest:
         """One authenticated request."""
         params = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
         segments = [s for s in path.split("/")]
@@ -331,7 +339,8 @@ class RestAPI:
         return True
 
     def _now(self) -> float:
-        return self.sim.now
+        """Now, as the table printers count (seconds since ``k8smodel.sim.EPOCH``, whatever the cluster's start)."""
+        return table_output.printer_time(self.sim)
 
     def _respond(
         self,
@@ -364,8 +373,8 @@ class RestAPI:
             message = forbidden_message(attrs)
             if reason:
                 message = f"{message}: {reason}"
-            resource = f"{kind.group_resource}/{route.subresource}" if route.subresource else kind.group_resource
-            raise errors.forbidden(resource, name, message)
+            # responsewriters.ForbiddenStatusError: the Status names the resource without the subresource
+            raise errors.forbidden(kind.group_resource, name, message)
 
     @staticmethod
     def _elevated(user: UserInfo) -> UserInfo:
@@ -376,7 +385,7 @@ class RestAPI:
 
     # ---- GET -----------------------------------------------------------------------------------------------
 
-    def _get(self, route: Route, params: Mapping[str, str], user: UserInfo, as_table: bool) -> Response:
+    def _get(self, route: Route, params: Mapping[str, str], user: UserInfo, as_table: bool) -> Response | LogRequest:
         kind = route.kind
         include = params.get("includeObject", "")
         if as_table:
@@ -399,6 +408,8 @@ class RestAPI:
                 "items": stripped,
             }
             return Response(200, orjson.dumps(body))
+        if route.subresource == "log":
+            return self._log(route, params, user)
         with self.lock:
             if route.subresource == "scale":
                 self._authorize(user, "get", route, route.name)
@@ -409,6 +420,17 @@ class RestAPI:
         if as_table:
             return Response(200, orjson.dumps(table_output.table(kind, [obj], now, include_object=include)))
         return Response(200, orjson.dumps(obj))
+
+    def _log(self, route: Route, params: Mapping[str, str], user: UserInfo) -> Response | LogRequest:
+        """``pods/log`` (:mod:`k8smodel.serve.logs`): the log now as ``text/plain``, or a stream to follow."""
+        opts = logs.parse_options(params, route.name)
+        with self.lock:
+            self._authorize(user, "get", route, route.name)
+            pod = self.api.get(route.kind, route.name, route.namespace or None, user=self._elevated(user))
+            log = logs.PodLog.open(self.cluster, self.lock, pod, opts)
+            if not opts.follow or log.done():
+                return Response(200, log.text(), logs.LOG_CONTENT_TYPE)
+        return LogRequest(log)
 
     def _watch_request(self, route: Route, params: Mapping[str, str], user: UserInfo, as_table: bool) -> WatchRequest:
         if route.name:
@@ -441,7 +463,7 @@ class RestAPI:
         with self.lock:
 
             def on_event(event_type: str, obj: Obj) -> None:
-                callback(event_type, obj, self.sim.now)
+                callback(event_type, obj, self._now())
 
             try:
                 return self.api.watch(
@@ -454,7 +476,7 @@ class RestAPI:
                     user=request.user,
                 )
             except Expired as err:
-                callback("ERROR", err.status(), self.sim.now)
+                callback("ERROR", err.status(), self._now())
                 return None
             except ValueError:
                 raise errors.bad_request(f'invalid resourceVersion: "{request.resource_version}"') from None
@@ -482,8 +504,9 @@ class RestAPI:
         if not isinstance(doc, dict):
             raise errors.bad_request("the request body must be a JSON object")
         if route.subresource == "binding":
-            target = doc.get("target") if isinstance(doc.get("target"), dict) else {}
-            meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
+            _check_fields("Binding", doc, BINDING_FIELDS)
+            target = doc.get("target") or {}
+            meta = doc.get("metadata") or {}
             with self.lock:
                 self.api.bind(
                     route.name,
@@ -496,7 +519,8 @@ class RestAPI:
                 )
             return Response(201, orjson.dumps(_success(201)))
         if route.subresource == "eviction":
-            options = doc.get("deleteOptions") if isinstance(doc.get("deleteOptions"), dict) else {}
+            _check_fields("Eviction", doc, EVICTION_FIELDS)
+            options = doc.get("deleteOptions") or {}
             with self.lock:
                 result = self.api.evict(
                     route.name,
@@ -521,6 +545,7 @@ class RestAPI:
             doc = self._decode(headers, body)
             if not isinstance(doc, dict):
                 raise errors.bad_request("the request body must be a Scale object")
+            _check_fields("Scale", doc, SCALE_FIELDS)
             replicas = _scale_replicas(doc, route)
             return self._write_scale(route, user, replicas, dry_run, (doc.get("metadata") or {}).get("resourceVersion"))
         obj = self._object_body(route, headers, body)
@@ -572,6 +597,9 @@ class RestAPI:
             return self._write_scale(route, user, _scale_replicas(patched, route), dry_run, None)
         if ctype == MERGE_PATCH:
             with self.lock:
+                self._authorize(user, "patch", route, route.name)
+                current = self.api.get(kind, route.name, ns, user=self._elevated(user))
+                self._check_patched(route, self._apply_patch(ctype, current, doc, kind.kind))
                 result = self.api.patch(
                     kind, route.name, ns, doc, subresource=route.subresource, user=user, dry_run=dry_run
                 )
@@ -582,8 +610,7 @@ class RestAPI:
                 self._authorize(user, "patch", route, route.name)
                 current = self.api.get(kind, route.name, ns, user=self._elevated(user))
             patched = self._apply_patch(ctype, current, doc, kind.kind)
-            if not isinstance(patched, dict):
-                raise patches.patch_error(patches.PatchError("the patched object is not a JSON object"))
+            self._check_patched(route, patched)
             diff = patches.merge_patch_between(current, patched)
             meta = diff.get("metadata") if isinstance(diff.get("metadata"), dict) else {}
             precondition = (
@@ -605,6 +632,53 @@ class RestAPI:
                 last = err
         assert last is not None
         raise last
+
+    @staticmethod
+    def _check_patched(route: Route, patched: Any) -> None:
+        """The patched object, decoded as upstream decodes it into its type before storing it (``patch.go``
+        ``applyPatch``, then ``checkName``): an object of the URL's kind and name, schema-checked strictly (the
+        model serves ``fieldValidation=Strict``): an unknown field is ``400``, a wrong type ``422``."""
+        if not isinstance(patched, dict):
+            raise patches.patch_error(patches.PatchError("the patched object is not a JSON object"))
+        kind = route.kind
+        if (patched.get("apiVersion"), patched.get("kind")) != (kind.api_version, kind.kind):
+            raise errors.bad_request(
+                f"the API version and kind in the patched object ({patched.get('apiVersion')}, "
+                f"{patched.get('kind')}) do not match the expected ({kind.api_version}, {kind.kind})"
+            )
+        meta = patched.get("metadata")
+        if isinstance(meta, dict):
+            if meta.get("name") != route.name:
+                raise errors.bad_request(
+                    f"the name of the object ({meta.get('name')}) does not match the name on the URL ({route.name})"
+                )
+            if route.namespace and meta.get("namespace") not in (None, "", route.namespace):
+                raise errors.bad_request(
+                    f"the namespace of the object ({meta.get('namespace')}) does not match the namespace on the "
+                    f"URL ({route.namespace})"
+                )
+        from k8smodel.api.schema import DecodeError, DecodeErrorType, validate_schema
+
+        # Only what Go's decoding refuses: unknown fields (strict) and JSON types the field cannot hold. The
+        # schema's "required" and enums are not decoding (a stored Node lacks the deprecated required
+        # nodeInfo.kubeProxyVersion); the API server's validation judges the patched object after this.
+        problems = [
+            p
+            for p in validate_schema(patched)
+            if isinstance(p, DecodeError) or " in body must be of type " in str(getattr(p, "detail", ""))
+        ]
+        if not problems:
+            return
+        unknown = [p for p in problems if isinstance(p, DecodeError) and p.type == DecodeErrorType.UNKNOWN_FIELD]
+        if unknown:
+            raise errors.bad_request(
+                f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: strict decoding error: '
+                + ", ".join(str(p) for p in unknown)
+            )
+        decode_errors = [p for p in problems if isinstance(p, DecodeError)]
+        if decode_errors:
+            raise errors.bad_request(str(decode_errors[0]))
+        raise errors.invalid(patched, problems)
 
     @staticmethod
     def _apply_patch(ctype: str, current: Obj, doc: Any, kind: str) -> Any:
@@ -639,7 +713,8 @@ class RestAPI:
             doc = self._decode(headers, body)
             if not isinstance(doc, dict):
                 raise errors.bad_request("the body of a delete must be a DeleteOptions object")
-            options.update(doc)
+            _check_fields("DeleteOptions", doc, DELETE_OPTIONS_FIELDS)
+            options.update({k: v for k, v in doc.items() if v is not None})
         if "gracePeriodSeconds" in params:
             try:
                 options["gracePeriodSeconds"] = int(params["gracePeriodSeconds"])
@@ -730,6 +805,95 @@ class RestAPI:
         return Response(200, orjson.dumps(body))
 
 
+# The request bodies of subresources and deletes, as Go decodes them into their structs: a field of the wrong JSON
+# type is a 400 (encoding/json's UnmarshalTypeError); null is the zero value; unknown fields are ignored.
+# Types: staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/types.go (DeleteOptions, Preconditions, ObjectMeta),
+# staging/src/k8s.io/api/core/v1/types.go (Binding, ObjectReference), policy/v1/types.go (Eviction),
+# autoscaling/v1/types.go (Scale).
+_META_FIELDS: dict[str, Any] = {
+    "name": "string",
+    "namespace": "string",
+    "uid": "string",
+    "resourceVersion": "string",
+    "labels": "map[string]string",
+    "annotations": "map[string]string",
+}
+DELETE_OPTIONS_FIELDS: dict[str, Any] = {
+    "kind": "string",
+    "apiVersion": "string",
+    "gracePeriodSeconds": "int64",
+    "preconditions": {"uid": "string", "resourceVersion": "string"},
+    "orphanDependents": "bool",
+    "propagationPolicy": "string",
+    "dryRun": "[]string",
+}
+BINDING_FIELDS: dict[str, Any] = {
+    "kind": "string",
+    "apiVersion": "string",
+    "metadata": _META_FIELDS,
+    "target": {"kind": "string", "namespace": "string", "name": "string", "uid": "string", "apiVersion": "string"},
+}
+EVICTION_FIELDS: dict[str, Any] = {
+    "kind": "string",
+    "apiVersion": "string",
+    "metadata": _META_FIELDS,
+    "deleteOptions": DELETE_OPTIONS_FIELDS,
+}
+SCALE_FIELDS: dict[str, Any] = {
+    "kind": "string",
+    "apiVersion": "string",
+    "metadata": _META_FIELDS,
+    "spec": {"replicas": "int32"},
+}
+
+
+def _json_type(value: Any, go_type: str = "") -> str:
+    """How ``json.UnmarshalTypeError`` names the value: a number that an integer field cannot hold (a fraction,
+    an overflow) with its text."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return f"number {value}" if go_type.startswith("int") else "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _fits(value: Any, go_type: str) -> bool:
+    if go_type == "string":
+        return isinstance(value, str)
+    if go_type == "bool":
+        return isinstance(value, bool)
+    if go_type in ("int64", "int32"):
+        bits = 63 if go_type == "int64" else 31
+        return isinstance(value, int) and not isinstance(value, bool) and -(2**bits) <= value < 2**bits
+    if go_type == "[]string":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if go_type == "map[string]string":
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    raise ValueError(go_type)
+
+
+def _check_fields(struct: str, doc: Obj, fields: Mapping[str, Any], path: str = "") -> None:
+    """Refuse (``400``) a field of ``doc`` whose JSON type the Go struct cannot take, as ``json.Unmarshal`` does."""
+    for name, go_type in fields.items():
+        value = doc.get(name)
+        if value is None:
+            continue
+        where = f"{path}{name}"
+        if isinstance(go_type, Mapping):
+            if not isinstance(value, dict):
+                raise errors.bad_request(
+                    f"json: cannot unmarshal {_json_type(value)} into Go struct field {struct}.{where} of type object"
+                )
+            _check_fields(struct, value, go_type, f"{where}.")
+        elif not _fits(value, go_type):
+            raise errors.bad_request(
+                f"json: cannot unmarshal {_json_type(value, go_type)} into Go struct field {struct}.{where} of type "
+                f"{go_type}"
+            )
+
+
 def _success(code: int) -> Obj:
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": code}
 
@@ -769,6 +933,7 @@ def _scale_replicas(doc: Any, route: Route) -> int:
 
 __all__ = [
     "MAX_REQUEST_BODY_BYTES",
+    "LogRequest",
     "Response",
     "RestAPI",
     "WatchRequest",

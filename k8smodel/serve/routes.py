@@ -26,6 +26,7 @@ SUBRESOURCES: dict[str, dict[str, tuple[str, ...]]] = {
         "status": ("get", "patch", "update"),
         "binding": ("create",),
         "eviction": ("create",),
+        "log": ("get",),
     },
     "Node": {"status": ("get", "patch", "update")},
     "Namespace": {"status": ("get", "patch", "update"), "finalize": ("update",)},

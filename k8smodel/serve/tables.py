@@ -142,6 +142,12 @@ def _printer(kind: Kind) -> Any:
     return views.row_printer(kind.kind)  # the print functions of views/tables.py, one per kind
 
 
+def printer_time(sim: Any) -> float:
+    """The simulation's now as the print functions count it: seconds since :data:`k8smodel.sim.EPOCH` (a cluster
+    started at the wall clock's time, as ``python -m k8smodel serve`` starts one, is far from it)."""
+    return views.epoch_seconds(sim.now, sim.start)
+
+
 def partial_object_metadata(obj: Mapping[str, Any]) -> Obj:
     """``meta.AsPartialObjectMetadata``: the object's kind-less metadata, as ``meta.k8s.io/v1``."""
     return {"kind": "PartialObjectMetadata", "apiVersion": TABLE_API_VERSION, "metadata": obj.get("metadata") or {}}
@@ -185,4 +191,4 @@ def table(
     return out
 
 
-__all__ = ["INCLUDE_OBJECT_VALUES", "column_definitions", "partial_object_metadata", "rows", "table"]
+__all__ = ["INCLUDE_OBJECT_VALUES", "column_definitions", "partial_object_metadata", "printer_time", "rows", "table"]

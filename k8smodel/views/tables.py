@@ -50,12 +50,23 @@ UNKNOWN = "<unknown>"
 # --- time -----------------------------------------------------------------------------------------------------
 
 
-def _seconds(now: float | datetime) -> float:
-    """``now`` as simulated seconds since :data:`k8smodel.sim.EPOCH`."""
+def _seconds(now: float | datetime, start: datetime = EPOCH) -> float:
+    """``now`` as seconds since :data:`k8smodel.sim.EPOCH`, the origin every timestamp is parsed against
+    (:func:`parse_time`). A float is simulated seconds since ``start``, the simulation's start (``sim.start``:
+    ``EPOCH`` unless the cluster was made with another, as ``python -m k8smodel serve`` makes it at the wall
+    clock's time); a datetime is a moment."""
     if isinstance(now, datetime):
         when = now if now.tzinfo else now.replace(tzinfo=UTC)
         return (when - EPOCH).total_seconds()
-    return float(now)
+    if start is EPOCH or start == EPOCH:
+        return float(now)  # the notebooks' case, unchanged to the last bit
+    return float(now) + (start - EPOCH).total_seconds()
+
+
+def epoch_seconds(now: float | datetime, start: datetime = EPOCH) -> float:
+    """``now`` (simulated seconds since ``start``, or a datetime) as seconds since :data:`k8smodel.sim.EPOCH`: the
+    ``now`` the print functions (:func:`row_printer`) take."""
+    return _seconds(now, start)
 
 
 def parse_time(value: Any) -> float | None:
@@ -640,12 +651,14 @@ def get_table(
     wide: bool = False,
     show_labels: bool = False,
     namespace_column: bool = False,
+    start: datetime = EPOCH,
 ) -> pd.DataFrame:
     """``kubectl get <kind>`` as a DataFrame: kubectl's columns and cells, one row per object.
 
     ``kind`` is what a user types (``pods``, ``po``, ``Pod``, ``deploy``, ``hpa``). ``now`` is simulated seconds
-    since :data:`k8smodel.sim.EPOCH` or a datetime. ``wide`` is ``-o wide``, ``show_labels`` is ``--show-labels``
-    (a ``LABELS`` column last), ``namespace_column`` is ``-A`` (a ``NAMESPACE`` column first).
+    since ``start`` (the simulation's start, ``sim.start``: :data:`k8smodel.sim.EPOCH` by default) or a datetime.
+    ``wide`` is ``-o wide``, ``show_labels`` is ``--show-labels`` (a ``LABELS`` column last), ``namespace_column``
+    is ``-A`` (a ``NAMESPACE`` column first).
     An object of another kind raises ``ValueError``.
     """
     try:
@@ -655,7 +668,7 @@ def get_table(
     if resolved not in _PRINTERS:
         raise ValueError(f'the model has no table printer for kind "{resolved}"')
     printer = _PRINTERS[resolved][2]
-    t = _seconds(now)
+    t = _seconds(now, start)
     header = columns(resolved, wide=wide)
     if namespace_column:
         header = ["NAMESPACE", *header]
@@ -1248,6 +1261,7 @@ def describe(
     pods_error: str | None = None,
     replica_sets: Iterable[Mapping[str, Any]] = (),
     endpoints: Sequence[str] = (),
+    start: datetime = EPOCH,
 ) -> str:
     """``kubectl describe`` of a Pod, Node, Deployment, ReplicaSet or Service, with an ``Events:`` section.
 
@@ -1263,8 +1277,11 @@ def describe(
         it has none, as when kubectl's list fails).
     ``endpoints``
         for a Service, ``ip:port`` strings.
+
+    ``now`` is simulated seconds since ``start`` (``sim.start``; :data:`k8smodel.sim.EPOCH` by default) or a
+    datetime.
     """
-    t = _seconds(now)
+    t = _seconds(now, start)
     kind = obj.get("kind")
     w = _Writer()
     if kind == "Pod":
@@ -1287,6 +1304,7 @@ __all__ = [
     "columns",
     "deployment_replica_sets",
     "describe",
+    "epoch_seconds",
     "format_label_selector",
     "format_labels",
     "get_table",
