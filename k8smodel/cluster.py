@@ -90,6 +90,7 @@ from k8smodel.controllers.garbagecollector import GarbageCollector
 from k8smodel.controllers.namespace import NamespaceController
 from k8smodel.controllers.nodeipam import DEFAULT_CLUSTER_CIDR, NodeIPAMController
 from k8smodel.controllers.nodelifecycle import NODE_LEASE_NAMESPACE, NodeLifecycleController
+from k8smodel.controllers.podgc import PodGCController
 from k8smodel.controllers.replicaset import ReplicaSetController
 from k8smodel.controllers.tainteviction import TaintEvictionController
 from k8smodel.etcd import Store
@@ -243,6 +244,9 @@ class Cluster:
                 pod_informer=pods,
             ),
             "garbage-collector-controller": GarbageCollector(self.sim, self.api, informer_factory=self.shared_informer),
+            "pod-garbage-collector-controller": PodGCController(
+                self.sim, self.api, pod_informer=pods, node_informer=nodes
+            ),
             "namespace-controller": NamespaceController(
                 self.sim, self.api, namespace_informer=self.shared_informer("namespaces")
             ),

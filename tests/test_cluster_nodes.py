@@ -80,6 +80,7 @@ def test_run_without_until_refuses_once_the_control_plane_runs():
         "replicaset-controller",
         "deployment-controller",
         "garbage-collector-controller",
+        "pod-garbage-collector-controller",
         "namespace-controller",
         "kube-scheduler",
     ]
