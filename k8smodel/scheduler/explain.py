@@ -271,13 +271,16 @@ class Explanation:
             fig.add_annotation(
                 x=0, xref="paper", xanchor="left", y=label, yref="y", text=f"filtered out by {why}", showarrow=False
             )
-        fig.update_layout(
-            title=title or f"Scheduling {self.pod} ({value} scores) → {self.selected_node or 'unschedulable'}",
-            yaxis={"autorange": "reversed"},
-            xaxis={"side": "top"},
+        from k8smodel.views import style
+
+        return style.apply(
+            fig,
+            title or f"Scheduling {self.pod} ({value} scores) → {self.selected_node or 'unschedulable'}",
             height=max(300, 40 * len(nodes) + 150),
+            yaxis={"autorange": "reversed", "title": {"text": "Node (★ the one chosen)"}},
+            xaxis={"title": {"text": "score plugin" + (" and the weighted total" if value == "weighted" else "")}},
+            margin={"t": 70, "b": 60},
         )
-        return fig
 
     def annotations(self) -> dict[str, str]:
         """The kube-scheduler-simulator annotations of this attempt (JSON strings, keys sorted)."""
