@@ -464,6 +464,7 @@ class Simulation:
         self._stamp: tuple[float, str] = (math.nan, "")  # (whole second, rfc3339 text) of the last stamp
         self._stamps: dict[int, str] = {}  # whole second -> rfc3339 text, for up to 4,096 seconds
         self._micro_stamp: tuple[float, str] = (math.nan, "")  # the same for rfc3339_micro, without the fraction
+        self._micro_stamps: dict[int, str] = {}  # whole second -> its text without the fraction, for rfc3339_micro
         self.env = simpy.Environment(initial_time=0.0)
         self.random = random.Random(seed)
         self._rngs: dict[str, random.Random] = {}
@@ -510,7 +511,14 @@ class Simulation:
         micros = round((self.env._now if t is None else t) * 1_000_000) + self._start_micros
         second, fraction = divmod(micros, 1_000_000)
         if second != self._micro_stamp[0]:
-            text = (self._start_second + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%S")
+            # Leases renew at jittered instants, so consecutive stamps rarely share a second; but a hundred nodes
+            # renewing every ~10 s put several in each second: remember recent seconds' texts (as rfc3339 does).
+            text = self._micro_stamps.get(second)
+            if text is None:
+                text = (self._start_second + timedelta(seconds=second)).strftime("%Y-%m-%dT%H:%M:%S")
+                if len(self._micro_stamps) >= 4096:
+                    self._micro_stamps.clear()
+                self._micro_stamps[second] = text
             self._micro_stamp = (second, text)
         return f"{self._micro_stamp[1]}.{fraction:06d}Z"
 

@@ -224,3 +224,38 @@ def test_the_node_status_loop_answers_alike_with_a_remembered_node() -> None:
         return sim.events().to_dict("list"), {k: list(v) for k, v in api.store._versions.items()}
 
     assert run(False) == run(True)
+
+
+@pytest.mark.parametrize(
+    "start", [datetime(2026, 1, 1, tzinfo=UTC), datetime(2025, 12, 31, 23, 59, 59, 999_500, tzinfo=UTC)]
+)
+def test_remembered_micro_seconds_are_strftimes(start: datetime) -> None:
+    """``rfc3339_micro`` remembers the text of recent seconds (Leases renew many times a second across nodes): the
+    same text as formatting each stamp afresh, whatever the order of the times, and after the memory is cleared
+    (more than 4,096 distinct seconds)."""
+    sim = Simulation(start=start)
+    base = start.replace(microsecond=0)
+    rng = random.Random(2)
+    times = [rng.uniform(0, 20) for _ in range(500)] + [float(s) + rng.random() for s in range(5000)]
+    times += [rng.uniform(0, 6000) for _ in range(3000)]
+    for t in times:
+        micros = round(t * 1_000_000) + start.microsecond
+        assert sim.rfc3339_micro(t) == (base + timedelta(microseconds=micros)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_remembered_image_names_are_parsed_ones() -> None:
+    """``parse_image_name`` remembers its answers for plain strings: the same tuples as the uncached parser, and a
+    bad name raises the same error every time (nothing remembered for it)."""
+    from k8smodel.api.defaults import ImageReferenceError, _parse_image_name, parse_image_name
+
+    names = ["nginx", "nginx:1.27", "localhost:5000/x", "docker.io/library/redis@sha256:" + "a" * 64, "a/b/c:v1"]
+    for name in names * 3:
+        assert parse_image_name(name) == _parse_image_name(name)
+    for bad in ["", "Nginx", "a" * 64, "x@sha256:zz"] * 2:
+        with pytest.raises(ImageReferenceError) as cached:
+            parse_image_name(bad)
+        with pytest.raises(ImageReferenceError) as plain:
+            _parse_image_name(bad)
+        assert str(cached.value) == str(plain.value)
+    with pytest.raises(ImageReferenceError, match="not a string"):
+        parse_image_name(["nginx"])  # type: ignore[arg-type]

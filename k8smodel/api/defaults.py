@@ -52,6 +52,7 @@ What the model leaves out
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -201,7 +202,17 @@ def parse_image_name(image: str) -> tuple[str, str, str]:
     ``"nginx"`` gives ``("docker.io/library/nginx", "latest", "")``; ``"localhost:5000/x"`` gives
     ``("localhost:5000/x", "latest", "")`` (the ``:5000`` is a registry port, not a tag). Raises
     ``ImageReferenceError`` for what the grammar rejects (upper case in the path, empty string, bad digest).
+
+    A pure function of the string, and the answer a tuple of strings: remembered for plain ``str`` images (every
+    kubelet sync pulls or checks the same few images; ``lru_cache`` keeps no exception, so a bad name raises anew
+    each time). Anything else takes the uncached way, with its ``ImageReferenceError``.
     """
+    if type(image) is str:
+        return _parse_image_name_cached(image)
+    return _parse_image_name(image)
+
+
+def _parse_image_name(image: str) -> tuple[str, str, str]:
     if not isinstance(image, str):
         raise ImageReferenceError("image is not a string")
     if _IDENTIFIER.fullmatch(image):
@@ -225,6 +236,9 @@ def parse_image_name(image: str) -> tuple[str, str, str]:
     if not tag and not digest:
         tag = DEFAULT_IMAGE_TAG
     return name, tag, digest
+
+
+_parse_image_name_cached = functools.lru_cache(maxsize=1024)(_parse_image_name)
 
 
 def default_image_pull_policy(image: Any) -> str:
