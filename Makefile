@@ -7,7 +7,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Chapters import k8smodel from the editable install; keep Python's bytecode out of the chapters' folder.
 export PYTHONDONTWRITEBYTECODE := 1
 STAMP := $(VENV)/.installed
-JB := $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml
+# K8SMODEL_BOOK_BUILD: a kernel-only widget (the dashboard) shows a note in the rendered book (k8smodel/views/widgets.py)
+JB := K8SMODEL_BOOK_BUILD=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml
 PIP_VERSION := 26.3
 
 .PHONY: help install static book test lint pytest lab execute lock clean

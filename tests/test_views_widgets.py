@@ -161,3 +161,12 @@ def test_the_same_story_gives_the_same_figure() -> None:
         return go.Figure(dashboard.figure).to_json()
 
     assert story() == story()
+
+
+def test_in_the_book_build_a_dashboard_shows_a_note_not_a_kernel_widget(dash: W.Dashboard, monkeypatch) -> None:
+    """The rendered book has no kernel, and a FigureWidget's state would carry plotly's 5 MB widget bundle and make
+    the book's widget manager fetch anywidget from a CDN: the build (make book) gets a note instead."""
+    assert "application/vnd.jupyter.widget-view+json" in dash._repr_mimebundle_()
+    monkeypatch.setenv(W.BOOK_BUILD_ENV, "1")
+    bundle = dash._repr_mimebundle_()
+    assert set(bundle) == {"text/markdown", "text/plain"} and "JupyterLab" in bundle["text/markdown"]

@@ -22,12 +22,13 @@ The same actions are methods (:meth:`Dashboard.scale`, :meth:`~Dashboard.fail_no
 drive the dashboard without clicking; each returns what kubectl would print. :attr:`Dashboard.history` records
 every action with its simulated time.
 
-The rendered book has no kernel: a dashboard there shows its last state only. Its kernel-free twin is a figure made
-with :mod:`k8smodel.views.frames`.
+The rendered book has no kernel: there a dashboard shows a note (:data:`BOOK_NOTE`, when ``make book`` sets
+:data:`BOOK_BUILD_ENV`) and its kernel-free twin, a figure made with :mod:`k8smodel.views.frames`, does the showing.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import ipywidgets as w
@@ -318,12 +319,25 @@ class Dashboard:
     # ---- display ---------------------------------------------------------------------------------------------
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if os.environ.get(BOOK_BUILD_ENV):
+            return {"text/markdown": BOOK_NOTE, "text/plain": BOOK_NOTE}
         return self.widget._repr_mimebundle_(**kwargs)
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        from IPython.display import Markdown, display
 
-        display(self.widget)
+        display(Markdown(BOOK_NOTE) if os.environ.get(BOOK_BUILD_ENV) else self.widget)
 
 
-__all__ = ["FAILURE_MODES", "STEPS", "Dashboard"]
+BOOK_BUILD_ENV = "K8SMODEL_BOOK_BUILD"
+"""Set by ``make book`` for the build: a dashboard displayed then shows :data:`BOOK_NOTE` instead of itself. Its
+``FigureWidget`` is an anywidget whose state carries plotly's 5 MB widget bundle and whose script the book's widget
+manager would fetch from a CDN; the rendered book has no kernel to drive it anyway, and each dashboard has a
+kernel-free twin (:mod:`k8smodel.views.frames`)."""
+BOOK_NOTE = (
+    "*The dashboard needs a running kernel: open this chapter in JupyterLab (`make lab`) to use it. "
+    "In the rendered book, the figure after it is its kernel-free twin.*"
+)
+
+
+__all__ = ["BOOK_BUILD_ENV", "BOOK_NOTE", "FAILURE_MODES", "STEPS", "Dashboard"]
