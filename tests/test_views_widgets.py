@@ -170,3 +170,6 @@ def test_in_the_book_build_a_dashboard_shows_a_note_not_a_kernel_widget(dash: W.
     monkeypatch.setenv(W.BOOK_BUILD_ENV, "1")
     bundle = dash._repr_mimebundle_()
     assert set(bundle) == {"text/markdown", "text/plain"} and "JupyterLab" in bundle["text/markdown"]
+    # and a dashboard made during the build makes no anywidget model, whose state the page would embed
+    built = W.Dashboard(dash.cluster)
+    assert not built.in_place and type(built.figure) is go.Figure

@@ -48,6 +48,8 @@ def _figure_widget(spec: dict[str, Any]) -> tuple[go.Figure, bool]:
     """A ``FigureWidget`` of the figure ``spec`` when anywidget is installed (True), else a plain figure (False).
     Neither validates what is assigned to it later: the spec comes from :func:`figures.topology_spec`, whose output
     the tests validate, and plotly's validation would take most of a redraw's time."""
+    if os.environ.get(BOOK_BUILD_ENV):  # no anywidget model at all: the page would embed its state (see there)
+        return go.Figure(spec, _validate=False), False
     try:
         return go.FigureWidget(spec, _validate=False), True
     except ImportError:
