@@ -719,3 +719,34 @@ def test_cluster_serve_is_the_notebook_entry():
         status, body = Client(srv).request("GET", "/api/v1/namespaces/default/configmaps/settings")
         assert status == 200 and body["data"] == {"mode": "fast"}
         assert srv.url.startswith("https://127.0.0.1:")
+
+
+def test_impersonation_headers(server):
+    """WithImpersonation: groups without a user are a 400; a service account is impersonated as that service account
+    (the admin may), and then answered as it."""
+    conn = Client(server).conn()
+    auth = {"Authorization": f"Bearer {server.token}"}
+    conn.request("GET", "/api/v1/namespaces/default/pods", headers={**auth, "Impersonate-Group": "x"})
+    resp = conn.getresponse()
+    body = json.loads(resp.read())
+    assert resp.status == 400 and body["message"] == "requested ['x'] without impersonating a user"
+    conn.request(
+        "POST",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        body=json.dumps(
+            {
+                "apiVersion": "authorization.k8s.io/v1",
+                "kind": "SelfSubjectAccessReview",
+                "spec": {"resourceAttributes": {"verb": "list", "resource": "pods", "namespace": "default"}},
+            }
+        ),
+        headers={
+            "Authorization": f"Bearer {server.token}",
+            "Content-Type": "application/json",
+            "Impersonate-User": "system:serviceaccount:default:robot",
+        },
+    )
+    resp = conn.getresponse()
+    review = json.loads(resp.read())
+    conn.close()
+    assert resp.status == 201 and review["status"]["allowed"] is False

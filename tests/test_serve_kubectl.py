@@ -235,6 +235,27 @@ def test_forbidden_verb_prints_kubectls_forbidden_message(served):
     assert (result.returncode, result.stdout.strip()) == (1, "no")
 
 
+def test_as_impersonates_when_allowed_and_is_forbidden_otherwise(served):
+    """kubectl --as sends Impersonate-User: the admin may, and is then answered as alice; alice may not."""
+    server = served[0]
+    server.add_user("alice")
+    result = kubectl(served, "auth", "can-i", "delete", "pods", "--as=alice", check=False)
+    assert (result.returncode, result.stdout.strip()) == (1, "no")
+    result = kubectl(served, "get", "pods", "--as=alice", check=False)
+    assert result.stderr.strip() == (
+        'Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in API group "" '
+        'in the namespace "default"'
+    )
+    assert kubectl(served, "auth", "can-i", "list", "pods", "--as=bob", "--as-group=system:masters").stdout.strip() == (
+        "yes"
+    )
+    result = kubectl(served, "--context", server.context("alice"), "get", "pods", "--as=kubernetes-admin", check=False)
+    assert result.stderr.strip() == (
+        'Error from server (Forbidden): users "kubernetes-admin" is forbidden: User "alice" cannot impersonate '
+        'resource "users" in API group "" at the cluster scope'
+    )
+
+
 def test_delete(served):
     out = kubectl(served, "delete", "-f", str(served[1] / "web.yaml"), timeout=90).stdout.splitlines()
     assert out == ['deployment.apps "web" deleted', 'service "web" deleted']

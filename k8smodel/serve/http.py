@@ -172,6 +172,9 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
             split = urlsplit(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
             user = rest.authenticate(headers.get("authorization"))
+            user = rest.impersonate(
+                user, self.headers.get("Impersonate-User"), self.headers.get_all("Impersonate-Group") or []
+            )
             # The path as Go's net/http gives it (r.URL.Path): percent-escapes decoded before it is split.
             path = unquote(split.path, errors="replace")
             result = rest.handle(method, path, split.query, headers, body, user)

@@ -41,7 +41,13 @@ import yaml
 from k8smodel.api import errors
 from k8smodel.api.errors import StatusError
 from k8smodel.api.kinds import Kind
-from k8smodel.apiserver.authn import MASTERS_GROUP, UserInfo
+from k8smodel.apiserver.authn import (
+    ANONYMOUS_USER,
+    AUTHENTICATED_GROUP,
+    MASTERS_GROUP,
+    UNAUTHENTICATED_GROUP,
+    UserInfo,
+)
 from k8smodel.apiserver.rbac import Attributes, forbidden_message
 from k8smodel.client import Expired
 from k8smodel.serve import access, discovery, logs
@@ -190,6 +196,34 @@ class RestAPI:
             raise errors.unauthorized("Unauthorized")
         with self.lock:
             return self.api.authenticate(token)
+
+    def impersonate(self, user: UserInfo, as_user: str | None, as_groups: list[str]) -> UserInfo:
+        """``WithImpersonation`` (``staging/src/k8s.io/apiserver/pkg/endpoints/filters/impersonation.go``):
+        ``Impersonate-User`` and ``Impersonate-Group`` (``kubectl --as``, ``--as-group``) make the request act as
+        that user, once the requester is allowed the verb ``impersonate`` on each (``users``, ``groups``, or
+        ``serviceaccounts`` for a ``system:serviceaccount:<ns>:<name>`` user); otherwise ``403``, naming what was
+        refused. Groups without a user are a ``400``; an impersonated user other than ``system:anonymous`` gets
+        ``system:authenticated``. ``Impersonate-Uid`` and ``Impersonate-Extra-*`` are left out."""
+        if as_user is None and not as_groups:
+            return user
+        if as_user is None:
+            raise errors.bad_request(f"requested {as_groups} without impersonating a user")
+        checks: list[Attributes] = []
+        if as_user.startswith("system:serviceaccount:") and as_user.count(":") == 3:
+            _, _, namespace, name = as_user.split(":")
+            checks.append(Attributes(user, "impersonate", "serviceaccounts", "", namespace, name))
+        else:
+            checks.append(Attributes(user, "impersonate", "users", "", "", as_user))
+        checks += [Attributes(user, "impersonate", "groups", "", "", group) for group in as_groups]
+        with self.lock:
+            for attrs in checks:
+                allowed, _ = self.api.authorizer.authorize(attrs)
+                if not allowed:
+                    raise errors.forbidden(attrs.resource, attrs.name, forbidden_message(attrs))
+        groups = list(dict.fromkeys(as_groups))
+        if as_user != ANONYMOUS_USER and not {AUTHENTICATED_GROUP, UNAUTHENTICATED_GROUP} & set(groups):
+            groups.append(AUTHENTICATED_GROUP)
+        return UserInfo(as_user, tuple(groups))
 
     def handle(
         self,
