@@ -691,3 +691,21 @@ def test_safe_encode_string():
     """rand.SafeEncodeString: each character indexes the vowel-free alphabet by its code point."""
     assert safe_encode_string("0123456789") == "456789bcdf"
     assert safe_encode_string("") == ""
+
+
+def test_compute_hash_treats_a_null_field_as_absent():
+    """Upstream hashes the decoded Pod template: `creationTimestamp: null` (which `kubectl create ... -o yaml`
+    writes) decodes to the same struct as no creationTimestamp, so the pod-template-hash is the same."""
+    from k8smodel.controllers.controller_utils import compute_hash
+
+    template = {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx"}]}}
+    with_null = {
+        "metadata": {"labels": {"app": "web"}, "creationTimestamp": None},
+        "spec": {"containers": [{"name": "web", "image": "nginx", "resources": {}}], "nodeName": None},
+    }
+    with_null["spec"]["containers"][0].pop("resources")
+    assert compute_hash(with_null) == compute_hash(template)
+    assert compute_hash(with_null, 1) == compute_hash(template, 1)
+    assert compute_hash({**template, "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}) != compute_hash(
+        template
+    )

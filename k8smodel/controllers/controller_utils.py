@@ -990,6 +990,16 @@ def fnv32a(data: bytes, h: int = 0x811C9DC5) -> int:
     return h
 
 
+def _without_nulls(value: Any) -> Any:
+    """The template as Go's decoder sees it: a field given as ``null`` is the same as a field left out (a nil pointer,
+    a zero value), so upstream's hash of the decoded struct cannot tell them apart; here the nulls are dropped."""
+    if isinstance(value, Mapping):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def compute_hash(template: Mapping[str, Any], collision_count: int | None = None) -> str:
     """``controller.ComputeHash``: the ``pod-template-hash`` of a Pod template.
 
@@ -997,6 +1007,9 @@ def compute_hash(template: Mapping[str, Any], collision_count: int | None = None
     ``collision_count`` is not ``None``, its 8 little-endian bytes (``binary.LittleEndian.PutUint32`` into an
     8-byte slice); the 32-bit sum printed in decimal and passed through :func:`safe_encode_string`."""
     printed = json.dumps(template, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    if b"null" in printed:  # rare: a manifest's `creationTimestamp: null` (what `kubectl create -o yaml` writes)
+        printed = json.dumps(_without_nulls(template), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        printed = printed.encode()
     h = fnv32a(printed)
     if collision_count is not None:
         h = fnv32a((collision_count & 0xFFFFFFFF).to_bytes(4, "little") + bytes(4), h)
