@@ -427,6 +427,18 @@ class APIServer:
             reason="",
         )
 
+    def _lean_update_refused(self, ns: str, meta: Obj, old_meta: Obj) -> bool:
+        """What sends a lean update or status patch back to the general path, which answers it as it always does: a
+        namespace that does not exist (NamespaceLifecycle: an update needs it), or an update that would finish a
+        deletion (``ShouldDeleteDuringUpdate``: no finalizers left on an object being deleted gracefully)."""
+        if self._get_namespace(ns) is None:
+            return True
+        return bool(
+            not meta.get("finalizers")
+            and old_meta.get("deletionTimestamp")
+            and not old_meta.get("deletionGracePeriodSeconds")
+        )
+
     def _log_lean(self, verb: str, resource: str, ns: str, name: str, user: UserInfo, rv: int, code: int) -> None:
         """:meth:`_log_write`'s record for the lean paths, which build no :class:`Request`."""
         if self.sim.log_enabled:
@@ -784,14 +796,8 @@ class APIServer:
         rv = meta.get("resourceVersion")
         if rv and rv != old_meta["resourceVersion"]:  # (a Lease allows an unconditional update)
             return None
-        if self._get_namespace(ns) is None:  # NamespaceLifecycle: an update needs the namespace to exist
+        if self._lean_update_refused(ns, meta, old_meta):
             return None
-        if (
-            not meta.get("finalizers")
-            and old_meta.get("deletionTimestamp")
-            and not old_meta.get("deletionGracePeriodSeconds")
-        ):
-            return None  # ShouldDeleteDuringUpdate
         meta["resourceVersion"] = old_meta["resourceVersion"]
         self._before_update(strategy_for(kind), "", obj, existing)
         if admission.problems(obj, existing):
@@ -923,14 +929,8 @@ class APIServer:
         if rv and rv != old_meta["resourceVersion"]:
             return None
         meta = patched["metadata"] = {**meta, "resourceVersion": old_meta["resourceVersion"]}
-        if self._get_namespace(ns) is None:  # NamespaceLifecycle: an update needs the namespace to exist
+        if self._lean_update_refused(ns, meta, old_meta):
             return None
-        if (
-            not meta.get("finalizers")
-            and old_meta.get("deletionTimestamp")
-            and not old_meta.get("deletionGracePeriodSeconds")
-        ):
-            return None  # ShouldDeleteDuringUpdate
         self._before_update(strategy_for(kind), "status", patched, current)
         if admission.problems(patched, current, "status"):
             return None
