@@ -40,9 +40,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Unit tests, nbval over every chapter and the browser tests, in one pytest run.
+# Unit tests, nbval over every chapter and the browser tests, in one pytest run, on every core (pytest-xdist): a
+# file's tests stay on one worker (--dist loadfile), so a notebook's cells run in order in one kernel.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest tests chapters --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+	$(BIN)/python -m pytest -n auto --dist loadfile tests chapters --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 test: lint book pytest
 

@@ -97,7 +97,18 @@ def test_index_redirects_to_the_preface(browser, book_url):
 @pytest.mark.parametrize("page_path", PAGES)
 def test_page_loads_offline_and_draws_everything(open_page, page_path, artifacts):
     page, report = open_page(page_path)
+    shot = artifacts / f"book-{page_path.replace('/', '-')}.png"
+    try:
+        _check_page(page, report, page_path)
+    except BaseException:
+        # The whole page, to see what failed (a full-page screenshot of a long chapter takes ~5 s: only on failure).
+        page.screenshot(path=str(shot), full_page=True)
+        raise
+    page.screenshot(path=str(shot))
 
+
+def _check_page(page, report, page_path):
+    """Every figure drew, every widget rendered, nothing was asked of the internet, no request failed, no error."""
     figures = page.locator("div.plotly-graph-div")
     for i in range(figures.count()):
         figure = figures.nth(i)
@@ -122,7 +133,6 @@ def test_page_loads_offline_and_draws_everything(open_page, page_path, artifacts
             state="attached", timeout=15_000
         )
 
-    page.screenshot(path=str(artifacts / f"book-{page_path.replace('/', '-')}.png"), full_page=True)
     # Every figure has drawn and every widget rendered by now: whatever the page asked for, it asked already.
     errors = [e for e in report["errors"] if not any(allowed in e for allowed in ALLOWED_PAGE_ERRORS)]
     assert report["external"] == [], f"{page_path} asked the internet for: {report['external']}"
