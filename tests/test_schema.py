@@ -33,6 +33,7 @@ from k8smodel.api.schema import (
     DecodeErrorType,
     validate_schema,
 )
+from k8smodel.kubelet.node_status import KUBELET_VERSION
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -424,7 +425,8 @@ VALID = {
 
 
 def test_kubernetes_version_is_pinned():
-    assert KUBERNETES_VERSION == "1.32"
+    assert KUBERNETES_VERSION == "1.33"
+    assert KUBELET_VERSION.startswith("v1.33.")  # validation and the version the model reports agree
 
 
 def test_every_served_kind_has_a_valid_example():

@@ -111,7 +111,7 @@ from k8smodel.api.field import OMIT, ErrorType, FieldError, child, go_float, go_
 
 # --- which schemas ------------------------------------------------------------------------------------------------
 
-_TARGET = (1, 32)
+_TARGET = (1, 33)  # the release the model reports (kubelet/node_status.py KUBELET_VERSION, serve/discovery.py)
 _SCHEMA_ROOT = "kubernetes-json-schema"
 
 
