@@ -7,10 +7,10 @@ request, for the user who sent it. Upstream: ``pkg/registry/authorization/selfsu
 ``pkg/registry/authorization/util/helpers.go`` (``ResourceAttributesFrom``, ``NonResourceAttributesFrom``); the
 types in ``staging/src/k8s.io/api/authorization/v1/types.go``. A review is never stored.
 
-kubectl's typed client sends the review as protobuf (``application/vnd.kubernetes.protobuf``: the ``k8s\\0`` magic
-and a ``runtime.Unknown`` envelope, ``staging/src/k8s.io/apimachinery/pkg/runtime/serializer/protobuf/
-protobuf.go``); :func:`decode_protobuf` reads that one message (field numbers from ``staging/src/k8s.io/api/
-authorization/v1/generated.proto``), and the answer goes back as JSON, which the client also accepts.
+kubectl's typed client sends the review as protobuf (``application/vnd.kubernetes.protobuf``); the REST layer decodes
+it with the general decoder, :func:`k8smodel.serve.protobuf.decode_object` (``authorization/v1`` types from
+``staging/src/k8s.io/api/authorization/v1/types.go``), into the same dict a JSON body gives, and the answer goes back
+as JSON, which the client also accepts.
 
 What the model leaves out: ``SubjectAccessReview`` (asking about another user), ``LocalSubjectAccessReview``,
 ``SelfSubjectRulesReview`` (``kubectl auth can-i --list``), field and label selectors in resource attributes.
@@ -39,68 +39,6 @@ def api_resource() -> Obj:
         "kind": KIND,
         "verbs": ["create"],
     }
-
-
-PROTOBUF = "application/vnd.kubernetes.protobuf"
-_MAGIC = b"k8s\x00"
-
-
-def _fields(data: bytes) -> list[tuple[int, int, Any]]:
-    """The (field number, wire type, value) of a protobuf message: varints and length-delimited bytes only."""
-    out: list[tuple[int, int, Any]] = []
-    i = 0
-
-    def varint() -> int:
-        nonlocal i
-        shift = value = 0
-        while True:
-            if i >= len(data) or shift > 63:
-                raise ValueError("truncated varint")
-            b = data[i]
-            i += 1
-            value |= (b & 0x7F) << shift
-            if not b & 0x80:
-                return value
-            shift += 7
-
-    while i < len(data):
-        key = varint()
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            out.append((number, wire, varint()))
-        elif wire == 2:
-            length = varint()
-            if i + length > len(data):
-                raise ValueError("truncated field")
-            out.append((number, wire, data[i : i + length]))
-            i += length
-        else:
-            raise ValueError(f"unsupported wire type {wire}")
-    return out
-
-
-def _strings(data: bytes, names: dict[int, str]) -> Obj:
-    return {names[n]: v.decode() for n, w, v in _fields(data) if w == 2 and n in names}
-
-
-def decode_protobuf(body: bytes) -> Obj:
-    """A ``SelfSubjectAccessReview`` sent as protobuf, as the dict its JSON would be."""
-    try:
-        if not body.startswith(_MAGIC):
-            raise ValueError("missing the k8s protobuf magic")
-        envelope = {n: v for n, w, v in _fields(body[len(_MAGIC) :]) if w == 2}
-        type_meta = _strings(envelope.get(1, b""), {1: "apiVersion", 2: "kind"})
-        review_fields = {n: v for n, w, v in _fields(envelope.get(2, b"")) if w == 2}
-        spec_fields = {n: v for n, w, v in _fields(review_fields.get(2, b"")) if w == 2}
-        spec: Obj = {}
-        if 1 in spec_fields:
-            names = {1: "namespace", 2: "verb", 3: "group", 4: "version", 5: "resource", 6: "subresource", 7: "name"}
-            spec["resourceAttributes"] = _strings(spec_fields[1], names)
-        if 2 in spec_fields:
-            spec["nonResourceAttributes"] = _strings(spec_fields[2], {1: "path", 2: "verb"})
-    except (ValueError, UnicodeDecodeError) as err:
-        raise errors.bad_request(f"unable to decode the protobuf body: {err}") from None
-    return {**type_meta, "metadata": {}, "spec": spec}
 
 
 def review(authorizer: Any, user: UserInfo, body: Any) -> Obj:

@@ -7,10 +7,16 @@ request to :class:`k8smodel.apiserver.APIServer` with the request's user, so aut
 validation and etcd are the model's own. Every refusal is the ``Status`` of a
 :class:`~k8smodel.api.errors.StatusError` with its HTTP code.
 
-Decoding: a body must be JSON (``application/json``; ``application/yaml`` is taken too, as upstream does) and is
-checked strictly against the schema (``fieldValidation=Strict``, what kubectl sends); a body whose ``apiVersion``
-or ``kind`` is not the URL's is refused (``400``); a missing one is taken from the URL. Lists come with
-``metadata.resourceVersion`` and items without ``apiVersion``/``kind``, as the API server encodes them.
+Decoding: a body may be JSON (``application/json``; ``application/yaml`` is taken too, as upstream does) or
+protobuf (``application/vnd.kubernetes.protobuf``, what client-go's typed clients send: ``kubectl create
+deployment``, ``create namespace``, ``autoscale``, ``auth can-i``...), which :func:`k8smodel.serve.protobuf.
+decode_object` turns into the dict the same Go object's JSON would be, for the object bodies of create and update
+and for the bodies of ``binding``, ``eviction``, ``scale`` and delete (``DeleteOptions``); a body that does not
+decode is upstream's ``400``. Anything else, CBOR included, is ``415``. The result is checked strictly against the
+schema (``fieldValidation=Strict``, what kubectl sends); a body whose ``apiVersion`` or ``kind`` is not the URL's
+is refused (``400``); a missing one is taken from the URL. Lists come with ``metadata.resourceVersion`` and items
+without ``apiVersion``/``kind``, as the API server encodes them. Answers are JSON, whatever the body was: every
+client that sends protobuf also accepts JSON.
 
 Subresources: ``status`` (get, update, patch), ``scale`` of Deployments and ReplicaSets (an ``autoscaling/v1``
 ``Scale``, ``pkg/registry/apps/deployment/storage/storage.go`` ``ScaleREST``), ``binding`` and ``eviction`` of
@@ -19,9 +25,10 @@ the API server asks the node's kubelet, here through the cluster).
 
 What the model leaves out: ``fieldValidation`` other than ``Strict``; server-side apply
 (``application/apply-patch+yaml`` gets ``415``); ``limit``/``continue`` (a list is one page); reads at an older
-``resourceVersion``; ``managedFields``; protobuf and CBOR (JSON only: a client that accepts nothing else gets
-``406``); ``exec``, ``attach``, ``portforward``, ``proxy``. A patch (strategic or JSON patch) is turned
-into the merge patch between the stored object and the patched one (:func:`k8smodel.serve.patch.
+``resourceVersion``; ``managedFields``; protobuf and CBOR answers (a client that accepts nothing but
+``application/vnd.kubernetes.protobuf`` gets ``406``), CBOR bodies (``415``, as upstream without the
+``CBORServingAndStorage`` feature); ``exec``, ``attach``, ``portforward``, ``proxy``. A patch (strategic or JSON
+patch) is turned into the merge patch between the stored object and the patched one (:func:`k8smodel.serve.patch.
 merge_patch_between`) and stored through ``APIServer.patch``; a scale write and a patch's read of the stored
 object run under the caller's name with ``system:masters`` added, once RBAC has allowed the caller the
 subresource (the model's ``APIServer`` authorizes only its own verbs).
@@ -50,7 +57,7 @@ from k8smodel.apiserver.authn import (
 )
 from k8smodel.apiserver.rbac import Attributes, forbidden_message
 from k8smodel.client import Expired
-from k8smodel.serve import access, discovery, logs
+from k8smodel.serve import access, discovery, logs, protobuf
 from k8smodel.serve import patch as patches
 from k8smodel.serve import tables as table_output
 from k8smodel.serve.routes import Route, RouteError, resolve
@@ -59,11 +66,19 @@ Obj = dict[str, Any]
 
 MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024  # maxRequestBodyBytes (staging/src/k8s.io/apiserver/pkg/server/config.go)
 JSON = "application/json"
+YAML = "application/yaml"
+BODY_TYPES = (JSON, YAML, protobuf.PROTOBUF)  # what a create, update or subresource body may be (not CBOR)
 MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
 STRATEGIC_PATCH = "application/strategic-merge-patch+json"
 APPLY_PATCH = "application/apply-patch+yaml"
 PATCH_TYPES = (JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH)
+# the object a subresource's body carries (apiVersion, kind), which a protobuf envelope without a type defaults to
+_SUBRESOURCE_BODIES = {
+    "binding": ("v1", "Binding"),
+    "eviction": ("policy/v1", "Eviction"),
+    "scale": ("autoscaling/v1", "Scale"),
+}
 _RETURN_DELETED_OBJECT = {"Pod", "Service"}  # stores with ReturnDeletedObject (pod and service storage.go)
 _MAX_PATCH_RETRIES = 5  # a patch is retried on conflict (patch.go: the GuaranteedUpdate loop)
 
@@ -241,10 +256,7 @@ class RestAPI:
         if segments and segments[-1] == "":
             segments = segments[:-1]
         if segments == ["apis", access.GROUP, access.VERSION, access.RESOURCE] and method == "POST":
-            if media_type(headers.get("content-type")) == access.PROTOBUF:
-                doc = access.decode_protobuf(body)
-            else:
-                doc = self._decode(headers, body)
+            doc = self._decode(headers, body, (f"{access.GROUP}/{access.VERSION}", access.KIND))
             with self.lock:
                 answer = access.review(self.api.authorizer, user, doc)
             return Response(201, orjson.dumps(answer))
@@ -322,13 +334,16 @@ class RestAPI:
 
     # ---- helpers -------------------------------------------------------------------------------------------
 
-    def _decode(self, headers: Mapping[str, str], body: bytes, allowed: tuple[str, ...] = (JSON,)) -> Any:
+    def _decode(self, headers: Mapping[str, str], body: bytes, expect: tuple[str, str]) -> Any:
+        """The request body as JSON-shaped data: JSON, YAML, or protobuf (:mod:`k8smodel.serve.protobuf`), decoded
+        as the object the URL expects (``expect``: apiVersion, kind), whose defaults an envelope without a type
+        takes. Anything else (CBOR among them) is ``415``."""
         ctype = media_type(headers.get("content-type")) or JSON
-        if ctype not in allowed and not (ctype == "application/yaml" and JSON in allowed):
-            if ctype in ("application/vnd.kubernetes.protobuf", "application/cbor"):
-                raise unsupported_media_type(ctype, allowed)
-            raise unsupported_media_type(ctype, allowed)
-        if ctype == "application/yaml":
+        if ctype == protobuf.PROTOBUF:
+            return protobuf.decode_object(body, *expect)
+        if ctype not in BODY_TYPES:
+            raise unsupported_media_type(ctype, BODY_TYPES)
+        if ctype == YAML:
             try:
                 return yaml.safe_load(body.decode("utf-8"))
             except (yaml.YAMLError, UnicodeDecodeError) as err:
@@ -339,8 +354,8 @@ class RestAPI:
             raise errors.bad_request(f"couldn't get version/kind; json parse error: {err}") from None
 
     def _object_body(self, route: Route, headers: Mapping[str, str], body: bytes) -> Obj:
-        obj = self._decode(headers, body)
         kind = route.kind
+        obj = self._decode(headers, body, (kind.api_version, kind.kind))
         if not isinstance(obj, dict):
             raise errors.bad_request(
                 f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: the request body '
@@ -534,7 +549,7 @@ class RestAPI:
                     obj, namespace=route.namespace or None, user=user, dry_run=dry_run, from_manifest=True
                 )
             return Response(201, orjson.dumps(created))
-        doc = self._decode(headers, body)
+        doc = self._decode(headers, body, _SUBRESOURCE_BODIES.get(route.subresource, (kind.api_version, kind.kind)))
         if not isinstance(doc, dict):
             raise errors.bad_request("the request body must be a JSON object")
         if route.subresource == "binding":
@@ -576,7 +591,7 @@ class RestAPI:
             raise errors.method_not_supported(route.kind.group_resource, "update")
         dry_run = self._dry_run(params)
         if route.subresource == "scale":
-            doc = self._decode(headers, body)
+            doc = self._decode(headers, body, _SUBRESOURCE_BODIES["scale"])
             if not isinstance(doc, dict):
                 raise errors.bad_request("the request body must be a Scale object")
             _check_fields("Scale", doc, SCALE_FIELDS)
@@ -741,10 +756,10 @@ class RestAPI:
 
     # ---- DELETE --------------------------------------------------------------------------------------------
 
-    def _delete_options(self, params: Mapping[str, str], headers: Mapping[str, str], body: bytes) -> Obj:
+    def _delete_options(self, route: Route, params: Mapping[str, str], headers: Mapping[str, str], body: bytes) -> Obj:
         options: Obj = {}
         if body.strip():
-            doc = self._decode(headers, body)
+            doc = self._decode(headers, body, (route.kind.api_version, "DeleteOptions"))
             if not isinstance(doc, dict):
                 raise errors.bad_request("the body of a delete must be a DeleteOptions object")
             _check_fields("DeleteOptions", doc, DELETE_OPTIONS_FIELDS)
@@ -769,7 +784,7 @@ class RestAPI:
     def _delete(
         self, route: Route, params: Mapping[str, str], headers: Mapping[str, str], body: bytes, user: UserInfo
     ) -> Response:
-        options = self._delete_options(params, headers, body)
+        options = self._delete_options(route, params, headers, body)
         dry_run = self._dry_run({"dryRun": (options.get("dryRun") or [""])[0]}) if options.get("dryRun") else False
         kind = route.kind
         if route.subresource:
