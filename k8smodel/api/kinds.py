@@ -11,6 +11,7 @@ come from ``pkg/kubeapiserver/default_storage_factory_builder.go`` (``SpecialDef
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Kind:
     def api_version(self) -> str:
         return f"{self.group}/{self.version}" if self.group else self.version
 
-    @property
+    @cached_property  # (computed once per Kind: every request names it)
     def group_resource(self) -> str:
         """``deployments.apps``, ``pods``: how upstream names a resource in errors and RBAC."""
         return f"{self.resource}.{self.group}" if self.group else self.resource
@@ -46,14 +47,19 @@ class Kind:
 
     def key(self, name: str, namespace: str | None = None) -> str:
         """The etcd key of one object: ``/registry/<prefix>/<namespace>/<name>`` or ``/registry/<prefix>/<name>``."""
-        return f"{self.prefix(namespace)}{name}"
+        if self.namespaced and namespace:
+            return f"{self._base}{namespace}/{name}"
+        return f"{self._base}{name}"
 
     def prefix(self, namespace: str | None = None) -> str:
         """The etcd key prefix of all objects of this kind, or of those in one namespace."""
-        base = f"/registry/{self.etcd_prefix or self.resource}/"
         if self.namespaced and namespace:
-            return f"{base}{namespace}/"
-        return base
+            return f"{self._base}{namespace}/"
+        return self._base
+
+    @cached_property  # (computed once per Kind: every request builds a key from it)
+    def _base(self) -> str:
+        return f"/registry/{self.etcd_prefix or self.resource}/"
 
 
 KINDS: tuple[Kind, ...] = (

@@ -32,6 +32,19 @@ field selector (a kubelet's ``spec.nodeName=<node>``) decodes only the stored ob
 The fan-out's one etcd watch on ``/registry/`` tells etcd which changes it would ignore (a kind nobody watches,
 ``WatchFanout._ignores``): etcd then builds no event record for them and does not call back at all.
 
+The watch cache's latest objects (:attr:`WatchFanout.latest`)
+    Upstream the cacher keeps the latest decoded version of every object, and the API server's ``GuaranteedUpdate``
+    starts from it (``cachedExistingObject`` in ``cacher.go``) instead of decoding what etcd holds. The model keeps
+    that for the two kinds written most often, Pods and Leases (``CACHED_GROUPS``): ``latest`` maps an etcd key to
+    ``(mod_revision, object)``, the object being the one version of that revision every watcher got. The API server's
+    lean paths (``server.py``: a kubelet's Lease renewal and Pod status patch) read the stored version from it, and
+    register the object they have just written under the revision it is about to get, so the fan-out delivers that
+    very object rather than decoding its bytes again. An entry is used only while its revision is the key's current
+    one (a revision number belongs to one write only), so a stale entry is never read; a deletion drops the entry.
+    The objects are shared read-only, as every watcher's already is: informers and their handlers never change an
+    object in place (``tests/test_speed_watchcache.py`` checks this after whole runs, and that every registered object
+    is exactly what decoding its stored bytes gives).
+
 What the model leaves out: the watch cache's own sliding window and its ``resourceVersion="0"`` list; bookmarks;
 watch timeouts; slow-watcher termination; ``sendInitialEvents``.
 """
@@ -113,6 +126,10 @@ def _pod_node_name(obj: Obj) -> str:
 # Upstream's indexed triggers: key prefix -> (the field a selector must name, how to read it from an object).
 TRIGGERS: dict[str, tuple[str, Callable[[Obj], str]]] = {"/registry/pods/": ("spec.nodeName", _pod_node_name)}
 
+# The kinds whose latest decoded object the fan-out keeps (WatchFanout.latest; see the module docstring).
+CACHED_GROUPS = ("/registry/pods/", "/registry/leases/")
+_MAX_LATEST = 200_000  # objects kept; past that the memory is dropped (only a shortcut: never an answer)
+
 
 class _Group:
     """The watchers of one kind: those indexed by their trigger value, and the rest."""
@@ -139,6 +156,29 @@ class WatchFanout:
         self._groups: dict[str, _Group] = {}
         self._etcd_watch = None
         self.deliveries = 0
+        # key -> (mod_revision, stored bytes, the object of that version, shared read-only): the watch cache's latest
+        # objects of the CACHED_GROUPS kinds, filled here by what the fan-out decodes and by the API server's lean
+        # writes. An entry answers only for that very version: the same revision and the same bytes object etcd
+        # holds (a store restored from a snapshot may reuse revision numbers, never the bytes objects).
+        self.latest: dict[str, tuple[int, bytes, Obj]] = {}
+
+    def cached(self, key: str, kv: Any) -> Obj | None:
+        """The shared object of ``key``'s stored version ``kv``, if the watch cache holds that very version."""
+        entry = self.latest.get(key)
+        return entry[2] if entry is not None and entry[0] == kv.mod_revision and entry[1] is kv.value else None
+
+    def remember(self, key: str, mod_revision: int, value: bytes, obj: Obj) -> None:
+        """Keep ``obj`` as ``key``'s version ``mod_revision`` stored as ``value`` (a writer's object, registered
+        before its write commits; it is delivered to the watchers as it is, so it must already carry that
+        resourceVersion)."""
+        latest = self.latest
+        if len(latest) >= _MAX_LATEST:
+            latest.clear()
+        latest[key] = (mod_revision, value, obj)
+
+    def forget(self, key: str) -> None:
+        """Drop ``key``'s entry (a write that was registered and then did not happen)."""
+        self.latest.pop(key, None)
 
     def add(
         self,
@@ -242,6 +282,16 @@ class WatchFanout:
             if g is None:
                 continue
             cache: dict[str, Any] = {}
+            cached_kind = key.startswith(CACHED_GROUPS)
+            if cached_kind:
+                latest = self.latest
+                if event.type is _PUT:
+                    entry = latest.get(key)
+                    if entry is not None and entry[0] == kv.mod_revision and entry[1] is kv.value:
+                        cache["cur"] = entry[2]  # the writer's own object (or one decoded before): no decoding
+                        cached_kind = False  # (already kept)
+                else:
+                    latest.pop(key, None)
             watchers = g.plain
             if g.by_value:
                 # indexedTrigger: the watchers of the object's trigger value now and before the change
@@ -264,6 +314,8 @@ class WatchFanout:
                     if indexed:
                         watchers = (*watchers, *indexed)
             if not watchers:
+                if cached_kind and "cur" in cache:
+                    self._keep(key, kv, cache["cur"])
                 continue
             rev = kv.mod_revision
             for w in watchers:
@@ -278,8 +330,17 @@ class WatchFanout:
                 except Exception as err:
                     if first_error is None:
                         first_error = err
+            if cached_kind and "cur" in cache:
+                self._keep(key, kv, cache["cur"])
         if first_error is not None:
             raise first_error
+
+    def _keep(self, key: str, kv: Any, cur: Obj) -> None:
+        """Keep the object of a change to a ``CACHED_GROUPS`` kind as the watch cache's latest object."""
+        latest = self.latest
+        if len(latest) >= _MAX_LATEST:
+            latest.clear()
+        latest[key] = (kv.mod_revision, kv.value, cur)
 
 
 def _decoded(event: Any, which: str, cache: dict[str, Any]) -> Obj:
@@ -333,4 +394,4 @@ def _transform(
     return (DELETED, prev)
 
 
-__all__ = ["APIWatch", "WatchFanout"]
+__all__ = ["CACHED_GROUPS", "APIWatch", "WatchFanout"]
