@@ -171,6 +171,54 @@ def test_set_default_requests_pod():
     assert got["spec"]["containers"][0]["resources"]["requests"] == {"memory": "1Gi", "cpu": "100m"}
 
 
+# pkg/apis/core/v1/defaults_test.go TestSetMinimumScalePod: requests and limits are rounded up to milli scale
+# (SetDefaults_ResourceList), after the limits were copied into the missing requests.
+def test_set_minimum_scale_pod():
+    container = {"name": "c", "resources": {"requests": {"memory": "1n"}, "limits": {"cpu": "2n"}}}
+    got = apply_defaults(pod({"containers": [container]}))["spec"]["containers"][0]["resources"]
+    assert got == {"requests": {"memory": "1m", "cpu": "1m"}, "limits": {"cpu": "1m"}}
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        # Quantity.String() of what ParseQuantity made of the JSON (quantity_test.go TestQuantityParse rows)
+        ("0.5", "500m"),
+        (0.5, "500m"),  # a JSON number is parsed from its digits and stored as a string
+        (2, "2"),
+        ("1024Mi", "1Gi"),
+        ("1536Mi", "1536Mi"),
+        ("1.5Gi", "1536Mi"),
+        ("1000m", "1"),
+        ("100m", "100m"),
+        (" 64Mi ", "64Mi"),  # UnmarshalJSON trims spaces
+        ("0.0001", "1m"),  # rounded up to milli scale
+        ("1e3", "1e3"),
+        ("nonsense", "nonsense"),  # not a quantity: left for validation to name
+    ],
+)
+def test_resource_lists_are_stored_canonically(written, stored):
+    container = {"name": "c", "resources": {"requests": {"cpu": written}}}
+    got = apply_defaults(pod({"containers": [container]}))["spec"]["containers"][0]["resources"]["requests"]
+    assert got == {"cpu": stored}
+
+
+def test_other_quantities_are_canonical_but_not_rounded():
+    got = apply_defaults(pod({"containers": [], "volumes": [{"name": "v", "emptyDir": {"sizeLimit": "0.5Gi"}}]}))
+    assert got["spec"]["volumes"][0]["emptyDir"] == {"sizeLimit": "512Mi"}
+    node = apply_defaults({"apiVersion": "v1", "kind": "Node", "status": {"capacity": {"cpu": 4, "memory": "16384Mi"}}})
+    assert node["status"]["capacity"] == node["status"]["allocatable"] == {"cpu": "4", "memory": "16Gi"}
+    metric = {
+        "type": "Pods",
+        "pods": {"metric": {"name": "qps"}, "target": {"type": "AverageValue", "averageValue": 0.25}},
+    }
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "spec": {"metrics": [metric]}}
+    assert apply_defaults(hpa)["spec"]["metrics"][0]["pods"]["target"]["averageValue"] == "250m"
+    template = {"template": {"spec": {"containers": [{"name": "c", "resources": {"limits": {"memory": "0.5Gi"}}}]}}}
+    got = apply_defaults(deployment(template))["spec"]["template"]["spec"]["containers"][0]["resources"]
+    assert got == {"limits": {"memory": "512Mi"}}
+
+
 # pkg/apis/core/v1/defaults_test.go TestWorkloadDefaults (the container/probe/volume rows)
 def test_workload_defaults_container_probe_and_hooks():
     probe = {"httpGet": {"port": 80}}

@@ -32,8 +32,11 @@ pointer fields (``replicas``, ``terminationGracePeriodSeconds``, ``minReplicas``
 What the model leaves out
 -------------------------
 
-- Resource quantities are not rounded up to milli scale (``SetDefaults_ResourceList``): ``0.0001`` stays as written.
-- Pod-level resources (``spec.resources``, feature ``PodLevelResources``) get no defaults.
+- Quantities are stored in their canonical form (``0.5`` as ``500m``, ``1024Mi`` as ``1Gi``), as upstream's
+  ``Quantity`` encodes them, and ResourceLists are rounded up to milli scale (``SetDefaults_ResourceList``) in
+  containers, pod overhead, pod-level resources and Node capacity; not in the kinds the model does not serve
+  (LimitRange, ResourceQuota, PersistentVolume(Claim)), nor in Pod status (``allocatedResources``, ``resources``).
+- Pod-level resources (``spec.resources``, feature ``PodLevelResources``) get no defaults but the rounding above.
 - Volume plugins the book never uses keep their fields as written: ISCSI, RBD, AzureDisk, ScaleIO, the
   ``image`` volume source, PersistentVolume(Claim) kinds; only emptyDir, hostPath, secret, configMap, downwardAPI,
   projected and ephemeral volumes are defaulted.
@@ -57,9 +60,52 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from k8smodel.api.quantity import Quantity, QuantityError
+
 # ---------------------------------------------------------------------------------------------------------------
 # Small helpers that never raise on malformed input.
 # ---------------------------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _quantity_text(value: str | int | float, milli: bool) -> str | None:
+    """The JSON a ``resource.Quantity`` field is stored as, or None if ``value`` is no quantity.
+
+    Upstream decodes the field into a ``Quantity`` (``UnmarshalJSON``: the text, or a JSON number's digits, trimmed
+    and ``ParseQuantity``'d) and encodes it back with ``String()``, the canonical form: ``0.5`` is stored as
+    ``500m``, ``1024Mi`` as ``1Gi``, ``2`` (a number) as ``"2"``. With ``milli``, ``SetDefaults_ResourceList``
+    first rounds it up to milli scale (``RoundUp(-3)``: ``0.0001`` becomes ``1m``), as every container's requests
+    and limits, a Pod's overhead and a Node's capacity and allocatable are (``zz_generated.defaults.go``).
+    """
+    try:
+        quantity = Quantity.parse(value.strip() if isinstance(value, str) else str(value))
+    except QuantityError:
+        return None  # validation names the field and the rule; defaulting leaves it as it is
+    if milli:
+        quantity = quantity.round_up(-3)[0]
+    return quantity.string()
+
+
+def _canonical_quantities(parent: Any, key: str, *, milli: bool = False) -> None:
+    """Store each quantity of the map ``parent[key]`` (a ``ResourceList``) in its canonical form."""
+    resources = parent.get(key) if isinstance(parent, dict) else None
+    if not isinstance(resources, dict):
+        return
+    for name, value in resources.items():
+        if type(value) in (str, int, float):
+            text = _quantity_text(value, milli)
+            if text is not None and text != value:
+                resources[name] = text
+
+
+def _canonical_quantity(parent: Any, key: str) -> None:
+    """Store the single quantity ``parent[key]`` (``emptyDir.sizeLimit``, an HPA target's ``value``) canonically."""
+    value = parent.get(key) if isinstance(parent, dict) else None
+    if type(value) in (str, int, float):
+        text = _quantity_text(value, False)
+        if text is not None and text != value:
+            parent[key] = text
+
 
 # Values that copy.deepcopy returns as they are (immutable scalars).
 _ATOMIC = frozenset({str, int, float, bool, type(None)})
@@ -318,6 +364,10 @@ def set_defaults_container(container: dict) -> None:
             http_get = _existing(_existing(lifecycle, hook_name), "httpGet")
             if http_get is not None:
                 set_defaults_http_get_action(http_get)
+    resources = get("resources")
+    if resources is not None and isinstance(resources, dict):
+        _canonical_quantities(resources, "limits", milli=True)
+        _canonical_quantities(resources, "requests", milli=True)
 
 
 def set_defaults_object_field_selector(field_ref: dict) -> None:
@@ -404,6 +454,7 @@ def set_defaults_volume(volume: dict) -> None:
     """
     if all(volume.get(key) is None for key in _VOLUME_SOURCES):
         volume["emptyDir"] = {}
+    _canonical_quantity(_existing(volume, "emptyDir"), "sizeLimit")
     host_path = _existing(volume, "hostPath")
     if host_path is not None and _unset_pointer(host_path, "type"):
         host_path["type"] = ""
@@ -452,6 +503,11 @@ def set_defaults_pod_spec(spec: dict) -> None:
     for key in ("initContainers", "containers", "ephemeralContainers"):
         for container in _items(spec, key):
             set_defaults_container(container)
+    _canonical_quantities(spec, "overhead", milli=True)
+    pod_resources = _existing(spec, "resources")  # pod-level resources (PodLevelResources)
+    if pod_resources is not None:
+        _canonical_quantities(pod_resources, "limits", milli=True)
+        _canonical_quantities(pod_resources, "requests", milli=True)
 
 
 def set_defaults_pod(pod: dict) -> None:
@@ -583,6 +639,8 @@ def set_defaults_node(node: dict) -> None:
     status = _existing(node, "status")
     if status is not None and status.get("allocatable") is None and isinstance(status.get("capacity"), dict):
         status["allocatable"] = copy.deepcopy(status["capacity"])
+    _canonical_quantities(status, "capacity", milli=True)
+    _canonical_quantities(status, "allocatable", milli=True)
 
 
 def set_defaults_secret(secret: dict) -> None:
@@ -707,6 +765,16 @@ def set_defaults_horizontal_pod_autoscaler(hpa: dict) -> None:
     if behavior is not None:
         behavior["scaleUp"] = _copy_hpa_scaling_rules(behavior.get("scaleUp"), default_hpa_scale_up_rules())
         behavior["scaleDown"] = _copy_hpa_scaling_rules(behavior.get("scaleDown"), default_hpa_scale_down_rules())
+    # Targets and current values are resource.Quantity: stored in the canonical form.
+    for parent, metrics_key, values_key in (
+        (spec, "metrics", "target"),
+        (_existing(hpa, "status"), "currentMetrics", "current"),
+    ):
+        for metric in _items(parent, metrics_key):
+            for source in ("resource", "containerResource", "pods", "object", "external"):
+                values = _existing(_existing(metric, source), values_key)
+                _canonical_quantity(values, "value")
+                _canonical_quantity(values, "averageValue")
 
 
 # ---------------------------------------------------------------------------------------------------------------
