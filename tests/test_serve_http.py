@@ -179,6 +179,21 @@ def test_rbac_refuses_a_user_without_a_role(server):
     )
 
 
+def test_a_forbidden_put_is_403_before_its_body_is_read(server):
+    """Authorization comes before the handler: a mismatched name in the body is a 400 only for a user who may
+    update (the 403 is WithAuthorization's, the 400 the update handler's name check)."""
+    token = server.add_user("carol")
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "other"}}
+    status, answer = Client(server, token).request("PUT", "/api/v1/namespaces/default/configmaps/cm", body)
+    assert status == 403 and answer["message"] == (
+        'configmaps "cm" is forbidden: User "carol" cannot update resource "configmaps" in API group "" in the '
+        'namespace "default"'
+    )
+    status, answer = Client(server).request("PUT", "/api/v1/namespaces/default/configmaps/cm", body)
+    assert status == 400
+    assert answer["message"] == "the name of the object (other) does not match the name on the URL (cm)"
+
+
 def test_self_subject_access_review(server):
     token = server.add_user("bob")
     review = {

@@ -597,6 +597,10 @@ class RestAPI:
             _check_fields("Scale", doc, SCALE_FIELDS)
             replicas = _scale_replicas(doc, route)
             return self._write_scale(route, user, replicas, dry_run, (doc.get("metadata") or {}).get("resourceVersion"))
+        # The authorization filter runs before the handler decodes the body (WithAuthorization in the handler chain
+        # of staging/src/k8s.io/apiserver/pkg/server/config.go): a user who may not update gets 403, not a 400
+        # about the body.
+        self._authorize(user, "update", route, route.name)
         obj = self._object_body(route, headers, body)
         meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
         if meta.get("name") and meta["name"] != route.name:
