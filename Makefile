@@ -43,9 +43,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # Unit tests, nbval over every chapter and the browser tests, in one pytest run, on every core (pytest-xdist): a
-# file's tests stay on one worker (--dist loadfile), so a notebook's cells run in order in one kernel.
+# file's tests stay on one worker (--dist loadfile, in pyproject.toml), so a notebook's cells run in order in one kernel.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile tests chapters --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+	$(BIN)/python -m pytest -n auto tests chapters --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 test: lint book pytest
 

@@ -54,9 +54,14 @@ class APIRequestHandler(http.server.BaseHTTPRequestHandler):
     """One connection's requests (``server.rest`` answers them)."""
 
     protocol_version = "HTTP/1.1"
-    server_version = "k8smodel"
-    sys_version = ""
     server: ModelHTTPServer
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """The status line and ``Date``, as Go's ``net/http`` writes them: kube-apiserver sends no ``Server`` header
+        (``BaseHTTPRequestHandler.send_response`` would add one)."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
 
     def setup(self) -> None:
         super().setup()
