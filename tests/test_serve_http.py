@@ -209,6 +209,72 @@ def test_self_subject_access_review(server):
     assert status == 201 and answer["status"]["allowed"] is True
 
 
+def test_self_subject_rules_review_lists_the_rules_bound_in_the_namespace(server):
+    """pkg/registry/authorization/selfsubjectrulesreview/rest.go over rbac.go RulesFor: the rules of every
+    ClusterRoleBinding and of the namespace's RoleBindings that name the user; a binding to a missing role is the
+    evaluationError; no namespace is a 400."""
+    admin = Client(server)
+    token = server.add_user("dana")
+    rbac = "/apis/rbac.authorization.k8s.io/v1/namespaces/team"
+    admin.request("POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}})
+    role = {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "metadata": {"name": "viewer"},
+        "rules": [
+            {"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]},
+            {"apiGroups": ["apps"], "resources": ["deployments"], "resourceNames": ["web"], "verbs": ["get"]},
+        ],
+    }
+    assert admin.request("POST", f"{rbac}/roles", role)[0] == 201
+    for name, role_name in (("dana-views", "viewer"), ("dana-broken", "missing")):
+        binding = {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": name},
+            "subjects": [{"kind": "User", "name": "dana", "apiGroup": "rbac.authorization.k8s.io"}],
+            "roleRef": {"kind": "Role", "name": role_name, "apiGroup": "rbac.authorization.k8s.io"},
+        }
+        assert admin.request("POST", f"{rbac}/rolebindings", binding)[0] == 201
+    path = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews"
+    review = {"apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectRulesReview", "spec": {"namespace": "team"}}
+    status, answer = Client(server, token).request("POST", path, review)
+    assert status == 201 and answer["kind"] == "SelfSubjectRulesReview"
+    assert answer["status"] == {
+        "resourceRules": [
+            {"verbs": ["get", "list"], "apiGroups": [""], "resources": ["pods"]},
+            {"verbs": ["get"], "apiGroups": ["apps"], "resources": ["deployments"], "resourceNames": ["web"]},
+        ],
+        "nonResourceRules": [],
+        "incomplete": False,
+        "evaluationError": 'role.rbac.authorization.k8s.io "missing" not found',  # the role lister's NotFound
+    }
+    review["spec"]["namespace"] = "default"  # no binding there
+    assert Client(server, token).request("POST", path, review)[1]["status"]["resourceRules"] == []
+    admin_rules = admin.request("POST", path, review)[1]["status"]
+    assert admin_rules["resourceRules"] == [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]  # cluster-admin
+    assert admin_rules["nonResourceRules"] == [{"verbs": ["*"], "nonResourceURLs": ["*"]}]
+    review["spec"] = {}
+    status, answer = admin.request("POST", path, review)
+    assert status == 400 and answer["message"] == "no namespace on request"
+
+
+def test_self_subject_review_says_who_the_caller_is(server):
+    """pkg/registry/authentication/selfsubjectreview/rest.go: the authenticated (or impersonated) user."""
+    path = "/apis/authentication.k8s.io/v1/selfsubjectreviews"
+    review = {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}
+    status, answer = Client(server).request("POST", path, review)
+    assert status == 201
+    assert answer["status"] == {
+        "userInfo": {"username": "kubernetes-admin", "groups": ["system:masters", "system:authenticated"]}
+    }
+    assert answer["metadata"]["creationTimestamp"].endswith("Z")
+    resources = Client(server).request("GET", "/apis/authentication.k8s.io/v1")[1]["resources"]
+    assert [(r["name"], r["kind"], r["verbs"]) for r in resources] == [
+        ("selfsubjectreviews", "SelfSubjectReview", ["create"])
+    ]
+
+
 # --- CRUD ---------------------------------------------------------------------------------------------------------
 
 

@@ -25,7 +25,9 @@ per request attributes until any RBAC object changes.
 What the model leaves out: non-resource URLs (``/healthz``) beyond the rule matcher; ClusterRole aggregation
 (``aggregationRule``); the escalation check on writes of roles and bindings (``rbac/escalation_check.go``); the
 other bootstrap roles (``admin``, ``edit``, ``view``, the ``system:`` controller roles); the Node and webhook
-authorizers; ``SubjectAccessReview``.
+authorizers; ``SubjectAccessReview``. The default grants every authenticated user has upstream (``system:basic-user``,
+``system:discovery``, ``system:public-info-viewer``) are not bound as roles: the model answers the reviews and the
+discovery paths they allow without asking RBAC, so ``kubectl auth can-i --list`` does not list them.
 """
 
 from __future__ import annotations
@@ -297,6 +299,23 @@ class RBACAuthorizer:
         if cached is not None:
             return cached
         return self.authorize(Attributes(user, verb, resource, api_group, namespace, name, subresource))
+
+    def rules_for(self, user: UserInfo, namespace: str) -> tuple[list[dict[str, Any]], list[str]]:
+        """``RulesFor``: every rule that applies to ``user`` in ``namespace`` (ClusterRoleBindings first, then the
+        namespace's RoleBindings, as ``VisitRulesFor`` visits them), and the errors met on the way (a binding to a
+        role that does not exist). The privileged-group authorizer has no ``RulesFor``
+        (``authorizerfactory/builtin.go``): an admin's rules are those of the ``cluster-admin`` role bound to
+        ``system:masters``. What ``kubectl auth can-i --list`` shows (``SelfSubjectRulesReview``)."""
+        rules: list[dict[str, Any]] = []
+        errors: list[str] = []
+        scopes = [("", "")] + ([(namespace, namespace)] if namespace else [])
+        for index_ns, binding_ns in scopes:
+            for _name, binding in self._bindings_for(user, index_ns):
+                try:
+                    rules.extend(self._role_rules(binding["roleRef"], binding_ns))
+                except (StatusError, ValueError) as err:
+                    errors.append(str(err))
+        return rules, list(dict.fromkeys(errors))
 
     def _evaluate(self, attrs: Attributes) -> tuple[bool, str]:
         self.evaluations += 1

@@ -113,8 +113,9 @@ def api_versions(server_address: str) -> Obj:
 
 
 def _served_group_versions() -> list[tuple[str, str]]:
-    """The model's kinds' group versions and ``authorization.k8s.io/v1`` (``access.py``)."""
-    return [*group_versions(), (access.GROUP, access.VERSION)]
+    """The model's kinds' group versions, ``authorization.k8s.io/v1`` and ``authentication.k8s.io/v1``
+    (the reviews of ``access.py``)."""
+    return [*group_versions(), (access.GROUP, access.VERSION), (access.AUTHN_GROUP, access.VERSION)]
 
 
 def api_group_list() -> Obj:
@@ -171,12 +172,12 @@ def _subresource(kind: Kind, sub: str, verbs: tuple[str, ...]) -> Obj:
 
 def api_resource_list(group: str, version: str) -> Obj | None:
     """``/api/v1``, ``/apis/<group>/<version>``: the resources and subresources of one group version."""
-    if (group, version) == (access.GROUP, access.VERSION):
+    if group in (access.GROUP, access.AUTHN_GROUP) and version == access.VERSION:
         return {
             "kind": "APIResourceList",
             "apiVersion": "v1",
             "groupVersion": f"{group}/{version}",
-            "resources": [access.api_resource()],
+            "resources": access.api_resources(group),
         }
     kinds = kinds_of(group, version)
     if not kinds:

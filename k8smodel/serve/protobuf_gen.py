@@ -69,6 +69,8 @@ ROOTS: dict[tuple[str, str], tuple[str, str]] = {
         "k8s.io/api/authorization/v1",
         "SelfSubjectAccessReview",
     ),
+    ("authorization.k8s.io/v1", "SelfSubjectRulesReview"): ("k8s.io/api/authorization/v1", "SelfSubjectRulesReview"),
+    ("authentication.k8s.io/v1", "SelfSubjectReview"): ("k8s.io/api/authentication/v1", "SelfSubjectReview"),
     ("policy/v1", "Eviction"): ("k8s.io/api/policy/v1", "Eviction"),
     ("policy/v1beta1", "Eviction"): ("k8s.io/api/policy/v1beta1", "Eviction"),
     ("v1", "DeleteOptions"): ("k8s.io/apimachinery/pkg/apis/meta/v1", "DeleteOptions"),

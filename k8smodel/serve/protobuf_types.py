@@ -36,6 +36,8 @@ KINDS = {
     ('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'): 'rbac/v1.ClusterRoleBinding',
     ('scheduling.k8s.io/v1', 'PriorityClass'): 'scheduling/v1.PriorityClass',
     ('authorization.k8s.io/v1', 'SelfSubjectAccessReview'): 'authorization/v1.SelfSubjectAccessReview',
+    ('authorization.k8s.io/v1', 'SelfSubjectRulesReview'): 'authorization/v1.SelfSubjectRulesReview',
+    ('authentication.k8s.io/v1', 'SelfSubjectReview'): 'authentication/v1.SelfSubjectReview',
     ('policy/v1', 'Eviction'): 'policy/v1.Eviction',
     ('policy/v1beta1', 'Eviction'): 'policy/v1beta1.Eviction',
     ('v1', 'DeleteOptions'): 'meta/v1.DeleteOptions',
@@ -114,6 +116,20 @@ MESSAGES = {
         (1, 'MaxUnavailable', 'maxUnavailable', '*@intstr.IntOrString', 'bytes', 'o'),
         (2, 'MaxSurge', 'maxSurge', '*@intstr.IntOrString', 'bytes', 'o'),
     ),
+    'authentication/v1.SelfSubjectReview': (
+        (0, 'TypeMeta', '', '@meta/v1.TypeMeta', '', 'i'),
+        (1, 'ObjectMeta', 'metadata', '@meta/v1.ObjectMeta', 'bytes', 'o'),
+        (2, 'Status', 'status', '@authentication/v1.SelfSubjectReviewStatus', 'bytes', 'o'),
+    ),
+    'authentication/v1.SelfSubjectReviewStatus': (
+        (1, 'UserInfo', 'userInfo', '@authentication/v1.UserInfo', 'bytes', 'o'),
+    ),
+    'authentication/v1.UserInfo': (
+        (1, 'Username', 'username', 'string', 'bytes', 'o'),
+        (2, 'UID', 'uid', 'string', 'bytes', 'o'),
+        (3, 'Groups', 'groups', '[]string', 'bytes', 'or'),
+        (4, 'Extra', 'extra', 'map[string][]string', 'bytes', 'or'),
+    ),
     'authorization/v1.FieldSelectorAttributes': (
         (1, 'RawSelector', 'rawSelector', 'string', 'bytes', 'o'),
         (2, 'Requirements', 'requirements', '[]@meta/v1.FieldSelectorRequirement', 'bytes', 'or'),
@@ -126,6 +142,10 @@ MESSAGES = {
         (1, 'Path', 'path', 'string', 'bytes', 'o'),
         (2, 'Verb', 'verb', 'string', 'bytes', 'o'),
     ),
+    'authorization/v1.NonResourceRule': (
+        (1, 'Verbs', 'verbs', '[]string', 'bytes', 'r'),
+        (2, 'NonResourceURLs', 'nonResourceURLs', '[]string', 'bytes', 'or'),
+    ),
     'authorization/v1.ResourceAttributes': (
         (1, 'Namespace', 'namespace', 'string', 'bytes', 'o'),
         (2, 'Verb', 'verb', 'string', 'bytes', 'o'),
@@ -137,6 +157,12 @@ MESSAGES = {
         (8, 'FieldSelector', 'fieldSelector', '*@authorization/v1.FieldSelectorAttributes', 'bytes', 'o'),
         (9, 'LabelSelector', 'labelSelector', '*@authorization/v1.LabelSelectorAttributes', 'bytes', 'o'),
     ),
+    'authorization/v1.ResourceRule': (
+        (1, 'Verbs', 'verbs', '[]string', 'bytes', 'r'),
+        (2, 'APIGroups', 'apiGroups', '[]string', 'bytes', 'or'),
+        (3, 'Resources', 'resources', '[]string', 'bytes', 'or'),
+        (4, 'ResourceNames', 'resourceNames', '[]string', 'bytes', 'or'),
+    ),
     'authorization/v1.SelfSubjectAccessReview': (
         (0, 'TypeMeta', '', '@meta/v1.TypeMeta', '', 'i'),
         (1, 'ObjectMeta', 'metadata', '@meta/v1.ObjectMeta', 'bytes', 'o'),
@@ -147,11 +173,26 @@ MESSAGES = {
         (1, 'ResourceAttributes', 'resourceAttributes', '*@authorization/v1.ResourceAttributes', 'bytes', 'o'),
         (2, 'NonResourceAttributes', 'nonResourceAttributes', '*@authorization/v1.NonResourceAttributes', 'bytes', 'o'),
     ),
+    'authorization/v1.SelfSubjectRulesReview': (
+        (0, 'TypeMeta', '', '@meta/v1.TypeMeta', '', 'i'),
+        (1, 'ObjectMeta', 'metadata', '@meta/v1.ObjectMeta', 'bytes', 'o'),
+        (2, 'Spec', 'spec', '@authorization/v1.SelfSubjectRulesReviewSpec', 'bytes', ''),
+        (3, 'Status', 'status', '@authorization/v1.SubjectRulesReviewStatus', 'bytes', 'o'),
+    ),
+    'authorization/v1.SelfSubjectRulesReviewSpec': (
+        (1, 'Namespace', 'namespace', 'string', 'bytes', 'o'),
+    ),
     'authorization/v1.SubjectAccessReviewStatus': (
         (1, 'Allowed', 'allowed', 'bool', 'varint', ''),
         (4, 'Denied', 'denied', 'bool', 'varint', 'o'),
         (2, 'Reason', 'reason', 'string', 'bytes', 'o'),
         (3, 'EvaluationError', 'evaluationError', 'string', 'bytes', 'o'),
+    ),
+    'authorization/v1.SubjectRulesReviewStatus': (
+        (1, 'ResourceRules', 'resourceRules', '[]@authorization/v1.ResourceRule', 'bytes', 'r'),
+        (2, 'NonResourceRules', 'nonResourceRules', '[]@authorization/v1.NonResourceRule', 'bytes', 'r'),
+        (3, 'Incomplete', 'incomplete', 'bool', 'varint', ''),
+        (4, 'EvaluationError', 'evaluationError', 'string', 'bytes', 'o'),
     ),
     'autoscaling/v1.Scale': (
         (0, 'TypeMeta', '', '@meta/v1.TypeMeta', '', 'i'),

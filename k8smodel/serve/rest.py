@@ -255,10 +255,16 @@ class RestAPI:
         segments = segments[1:] if segments and segments[0] == "" else segments
         if segments and segments[-1] == "":
             segments = segments[:-1]
-        if segments == ["apis", access.GROUP, access.VERSION, access.RESOURCE] and method == "POST":
-            doc = self._decode(headers, body, (f"{access.GROUP}/{access.VERSION}", access.KIND))
+        review_kind = access.REVIEWS.get(tuple(segments[1:4:2])) if len(segments) == 4 else None
+        if review_kind and segments[0] == "apis" and segments[2] == access.VERSION and method == "POST":
+            doc = self._decode(headers, body, (f"{segments[1]}/{access.VERSION}", review_kind))
             with self.lock:
-                answer = access.review(self.api.authorizer, user, doc)
+                if review_kind == access.KIND:
+                    answer = access.review(self.api.authorizer, user, doc)
+                elif review_kind == access.RULES_KIND:
+                    answer = access.rules_review(self.api.authorizer, user, doc)
+                else:
+                    answer = access.whoami(user, self.api.sim.rfc3339())
             return Response(201, orjson.dumps(answer))
         found = self._non_resource(method, segments)
         if found is not None:
