@@ -549,6 +549,9 @@ def meta_namespace_index_func(obj: Any) -> list[str]:
 
 IndexFunc = Callable[[Any], list[str]]
 
+CHANGE_LOG_MIN = 4096
+"""The :class:`Indexer` change log keeps at least this many entries."""
+
 # --------------------------------------------------------------------------------------------------------------
 # The indexer (store.go cache + thread_safe_store.go threadSafeMap)
 
@@ -558,9 +561,18 @@ class Indexer:
 
     Each index function maps an object to a list of values; ``by_index(name, value)`` returns the objects
     whose list contains ``value``. Objects come back in the order their keys were first stored.
+
+    The change log (a model addition, not in client-go): every store of an object under a key and every removal
+    appends the key to a log, and every key that joins or leaves an index value's set first appends
+    ``(index name, value, key, joined)``. A reader that remembers something about the objects of some index values
+    keeps :meth:`log_position` and later asks :meth:`changes_since` for what happened since, so it looks again only
+    at the keys that changed, and can replay the joins and leaves to keep the index values' key order (a key that
+    leaves and joins again goes to the end, as in the index). The log keeps at least the last
+    :data:`CHANGE_LOG_MIN` entries (and four times as many as there are objects); ``changes_since`` an older
+    position, or a position before a :meth:`replace` or :meth:`add_indexers`, is ``None``: read everything again.
     """
 
-    __slots__ = ("_indexers", "_indices", "_items", "_key_func")
+    __slots__ = ("_indexers", "_indices", "_items", "_key_func", "_log", "_log_base")
 
     def __init__(
         self, key_func: Callable[[Any], str] = meta_namespace_key, indexers: Mapping[str, IndexFunc] | None = None
@@ -569,6 +581,8 @@ class Indexer:
         self._items: dict[str, Any] = {}
         self._indexers: dict[str, IndexFunc] = dict(indexers or {})
         self._indices: dict[str, dict[str, dict[str, None]]] = {name: {} for name in self._indexers}
+        self._log: list[Any] = []
+        self._log_base = 0  # the position of _log[0]
 
     # ---- Store -------------------------------------------------------------------------------------------
 
@@ -590,12 +604,18 @@ class Indexer:
         items[key] = obj
         if self._indexers:
             self._update_indices(old, obj, key)
+        log = self._log
+        log.append(key)
+        if len(log) > CHANGE_LOG_MIN and len(log) > 4 * len(items):
+            self._trim_log()
         return old
 
     def _pop(self, key: str) -> Any:
         old = self._items.pop(key, None)
-        if old is not None and self._indexers:
-            self._update_indices(old, None, key)
+        if old is not None:
+            if self._indexers:
+                self._update_indices(old, None, key)
+            self._log.append(key)
         return old
 
     def get(self, obj: Any) -> Any | None:
@@ -619,8 +639,11 @@ class Indexer:
         items = {self._key_func(obj): obj for obj in objs}
         self._items = items
         self._indices = {name: {} for name in self._indexers}
+        self._log_base += len(self._log) + 1  # every earlier position is now too old
+        self._log = []
         for key, obj in items.items():
             self._update_indices(None, obj, key)
+        self._log.clear()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -643,6 +666,8 @@ class Indexer:
             for key, obj in self._items.items():
                 for value in fn(obj):
                     index.setdefault(value, {})[key] = None
+        self._log_base += len(self._log) + 1  # the new indices were built without the log
+        self._log = []
 
     def get_indexers(self) -> dict[str, IndexFunc]:
         """The index functions by name (``GetIndexers``)."""
@@ -689,16 +714,47 @@ class Indexer:
             if old_values == new_values:
                 continue
             index = self._indices[name]
+            log = self._log
             for value in old_values:
                 if value not in new_values:
                     bucket = index.get(value)
-                    if bucket is not None:
-                        bucket.pop(key, None)
+                    if bucket is not None and key in bucket:
+                        del bucket[key]
+                        log.append((name, value, key, False))
                         if not bucket:  # drop empty sets (kubernetes/kubernetes#84959)
                             del index[value]
             for value in new_values:
                 if value not in old_values:
-                    index.setdefault(value, {})[key] = None
+                    bucket = index.setdefault(value, {})
+                    if key not in bucket:
+                        log.append((name, value, key, True))
+                    bucket[key] = None
+
+    # ---- the change log (see the class docstring) ----------------------------------------------------------
+
+    def log_position(self) -> int:
+        """The position after the last change: what a reader keeps to ask :meth:`changes_since` later."""
+        return self._log_base + len(self._log)
+
+    def changes_since(self, position: int) -> list[Any] | None:
+        """The log entries after ``position``, oldest first: a key (its object was stored or removed) or
+        ``(index name, value, key, joined)`` (the key joined or left the value's set, logged before the key);
+        ``None`` if the log no longer reaches back to ``position``."""
+        start = position - self._log_base
+        if start < 0:
+            return None
+        return self._log[start:]
+
+    def index_bucket(self, name: str, value: str) -> dict[str, Any]:
+        """The objects whose index ``name`` includes ``value``, by key, in :meth:`by_index`'s order (a new dict)."""
+        self._index_func(name)
+        bucket = self._indices[name].get(value)
+        return dict(zip(bucket, map(self._items.__getitem__, bucket), strict=True)) if bucket else {}
+
+    def _trim_log(self) -> None:
+        drop = len(self._log) // 2
+        del self._log[:drop]
+        self._log_base += drop
 
     def __repr__(self) -> str:
         return f"Indexer(items={len(self._items)}, indexers={sorted(self._indexers)})"

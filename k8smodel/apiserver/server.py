@@ -168,15 +168,19 @@ def _merge_patch_owned(target: Any, patch: Any) -> Any:
 
 
 def _same_object(a: Obj, b: Obj) -> bool:
-    """``a == b`` for two objects, with the ``status`` compared first: a status write changes nothing else, and
-    comparing the (larger, equal) spec first would only delay the answer. The same answer as ``==``."""
+    """``a == b`` for two objects, with the ``status`` compared first, then the ``spec``: a status write changes
+    nothing else, and comparing the (larger, equal) spec first would only delay the answer; a spec write (a Lease
+    renewal) changes the spec, not the (equal) metadata. The same answer as ``==``."""
     if a.keys() != b.keys():
         return False
     status, other = a.get("status"), b.get("status")
     if status is not other and status != other:  # (dict equality's own identity shortcut, kept)
         return False
-    for key, value in a.items():  # noqa: SIM110 (a plain loop: no generator)
-        if key != "status" and value is not (other := b[key]) and value != other:
+    spec, other = a.get("spec"), b.get("spec")
+    if spec is not other and spec != other:
+        return False
+    for key, value in a.items():
+        if key != "status" and key != "spec" and value is not (other := b[key]) and value != other:
             return False
     return True
 

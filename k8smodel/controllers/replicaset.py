@@ -67,11 +67,12 @@ What the model leaves out
       remembers, per Pod object, what ``FilterActivePods``, ``ClaimObject``'s first case and ``calculateStatus``
       read from it (an informer replaces a Pod's dict on every change, so the memory is keyed by the dict itself):
       a 1,000-Pod ReplicaSet is reconciled about once per Pod status change, as upstream, and each of those
-      reconciles would otherwise re-read 1,000 Pods. A sync reads again only the Pods whose dict changed, and keeps
-      the claimed, fully labeled and ready Pods as sets (:class:`_Remembered`). The same memory serves a
-      scale-down: which Pods each related ReplicaSet's selector matches (``getIndirectlyRelatedPods``, counted by
-      node for the ranks) and what ``ActivePodsWithRanks`` compares of each Pod. The answers are those of the plain
-      computations, in the same order: tests/test_speed_controllers.py checks them against ``FilterActivePods``,
+      reconciles would otherwise re-read 1,000 Pods. A sync reads again only the Pods stored or removed since the
+      last one (the informer indexer's change log, :meth:`~k8smodel.client.Indexer.changes_since`), and keeps the
+      claimed, fully labeled and ready Pods as sets (:class:`_Remembered`). The same memory serves a
+      scale-down: which Pods each related ReplicaSet's selector matches (``getIndirectlyRelatedPods``, kept counted
+      by node for the ranks) and what ``ActivePodsWithRanks`` compares of each Pod. The answers are those of the
+      plain computations, in the same order: tests/test_speed_controllers.py checks them against ``FilterActivePods``,
       ``ClaimPods``, ``calculateStatus``, the Pod lister and ``Less`` after random Pod changes.
     * A ReplicaSet whose selector does not parse is logged (``replicaset.invalid_selector``) and skipped, as
       upstream's ``HandleError``; the API server's validation makes it impossible anyway.
@@ -84,8 +85,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from itertools import compress
-from operator import is_not, not_
+from itertools import chain, compress
 from typing import Any
 
 from k8smodel.api import errors
@@ -93,7 +93,7 @@ from k8smodel.api.errors import StatusError
 from k8smodel.api.labels import Selector, SelectorError, label_selector_as_selector, selector_from_set
 from k8smodel.apiserver.admission import NAMESPACE_TERMINATING_CAUSE
 from k8smodel.apiserver.authn import UserInfo
-from k8smodel.client import NAMESPACE_INDEX, DeletedFinalStateUnknown, Informer
+from k8smodel.client import NAMESPACE_INDEX, DeletedFinalStateUnknown, Indexer, Informer
 from k8smodel.controllers.base import Controller, ReconcileError, controller_user, object_of
 from k8smodel.controllers.controller_utils import (
     SLOW_START_INITIAL_BATCH_SIZE,
@@ -436,49 +436,84 @@ def min_ready_of(rs: Mapping[str, Any]) -> int:
 
 
 class _Remembered(ABC):
-    """What a controller remembers about the objects under some informer keys, read from each object's dict: an
-    informer replaces an object's dict on every change (it never changes one in place), so what was read stays
-    valid while the key holds the very same dict. :meth:`refresh` reads again only the objects whose dict changed.
+    """What a controller remembers about the objects under some informer index values (``buckets``: ``(index
+    name, value)`` pairs), read from each object's dict: an informer replaces an object's dict on every change (it
+    never changes one in place), so what was read stays valid while the key holds the very same dict.
+
+    ``mirrors`` holds, per bucket, its objects by key in the index's order. :meth:`refresh` brings them up to date
+    from the indexer's change log (:meth:`~k8smodel.client.Indexer.changes_since`): it replays the joins and leaves
+    of the buckets' key sets (so a mirror keeps the index's order: a key that leaves and joins again goes to the
+    end) and reads again only the objects stored or removed since the last refresh. When the log no longer reaches
+    back (or has more entries than the buckets have objects) it reads the buckets whole and compares the dicts.
 
     Subclasses say what they read (:meth:`_set`) and how to forget it (:meth:`_forget`)."""
 
-    __slots__ = ("keys", "pods")
+    __slots__ = ("buckets", "indexer", "mirrors", "position")
 
     def __init__(self) -> None:
-        self.keys: list[str] = []
-        self.pods: list[Any] = []
+        self.indexer: Indexer | None = None
+        self.buckets: tuple[tuple[str, str], ...] = ()
+        self.mirrors: list[dict[str, Any]] = []
+        self.position = -1
 
-    def refresh(self, keys: list[str], pods: list[Any]) -> None:
-        """Bring what is remembered to the objects ``pods`` under ``keys`` (their informer keys, in order).
+    def refresh(self, indexer: Indexer, buckets: tuple[tuple[str, str], ...]) -> None:
+        """Bring what is remembered to the objects now under ``buckets`` of ``indexer``."""
+        entries = None
+        if indexer is self.indexer and buckets == self.buckets:
+            entries = indexer.changes_since(self.position)
+        if entries is None or len(entries) > 64 + sum(map(len, self.mirrors)):
+            self._reread(indexer, buckets)
+        elif entries:
+            self._replay(indexer, entries)
+        self.position = indexer.log_position()
 
-        Finding the changed objects costs no Python-level loop in the usual cases: the same keys as last time
-        (objects changed: compare the dicts position by position), or the remaining old keys followed by new ones
-        (objects deleted and created: an informer index keeps its keys in insertion order); otherwise every object
-        is compared by key."""
-        old_keys, old_pods = self.keys, self.pods
-        if keys == old_keys:
-            for i in list(compress(range(len(keys)), map(is_not, pods, old_pods))):
-                self._set(keys[i], pods[i])
-        else:
-            current = set(keys)
-            present = list(map(current.__contains__, old_keys))
-            for key in compress(old_keys, map(not_, present)):
+    def _reread(self, indexer: Indexer, buckets: tuple[tuple[str, str], ...]) -> None:
+        old: dict[str, Any] = {}
+        for mirror in self.mirrors:
+            old.update(mirror)
+        self.indexer, self.buckets = indexer, buckets
+        self.mirrors = [indexer.index_bucket(name, value) for name, value in buckets]
+        current: dict[str, Any] = {}
+        for mirror in self.mirrors:
+            current.update(mirror)
+        for key in old:
+            if key not in current:
                 self._forget(key)
-            kept = list(compress(old_keys, present))
-            n = len(kept)
-            if keys[:n] == kept:
-                kept_pods = list(compress(old_pods, present))
-                for i in list(compress(range(n), map(is_not, pods[:n], kept_pods))):
-                    self._set(keys[i], pods[i])
-                for i in range(n, len(keys)):
-                    self._set(keys[i], pods[i])
+        for key, obj in current.items():
+            if old.get(key) is not obj:
+                self._set(key, obj)
+
+    def _replay(self, indexer: Indexer, entries: list[Any]) -> None:
+        mirrors = self.mirrors
+        by_bucket = dict(zip(self.buckets, mirrors, strict=True))
+        was_in: dict[str, bool] = {}  # each touched key: in a mirror before the replay?
+        for entry in entries:
+            if entry.__class__ is str:
+                if entry not in was_in:
+                    was_in[entry] = any(entry in mirror for mirror in mirrors)
+                continue
+            name, value, key, joined = entry
+            mirror = by_bucket.get((name, value))
+            if mirror is None:
+                continue
+            if key not in was_in:
+                was_in[key] = any(key in m for m in mirrors)
+            if joined:
+                mirror[key] = None  # its object is read below
             else:
-                last = dict(zip(kept, compress(old_pods, present), strict=True))
-                for key, pod in zip(keys, pods, strict=True):
-                    if last.get(key) is not pod:
-                        self._set(key, pod)
-        self.keys = keys
-        self.pods = pods
+                del mirror[key]
+        get = indexer.get_by_key
+        for key, was in was_in.items():
+            obj = None
+            for mirror in mirrors:
+                if key in mirror:
+                    if obj is None:
+                        obj = get(key)
+                    mirror[key] = obj
+            if obj is not None:
+                self._set(key, obj)
+            elif was:
+                self._forget(key)
 
     @abstractmethod
     def _forget(self, key: str) -> None: ...
@@ -543,25 +578,53 @@ class _ClaimState(_Remembered):
 class _SelectorState(_Remembered):
     """What :meth:`ReplicaSetController._list_pods` remembers about the Pods of a namespace for one selector: the
     keys of those it matches, and of each of those what ``getPodsRankedByRelatedPodsOnSameNode`` reads (UID, or key
-    without one; active; node)."""
+    without one; active; node); and, kept up to date with them, the active matched Pods counted by node
+    (``on_node``) and the matched Pods counted by UID (``uids``; ``shared_uids``: how many UIDs more than one
+    matched Pod has)."""
 
-    __slots__ = ("matched", "selector")
+    __slots__ = ("matched", "on_node", "selector", "shared_uids", "uids")
 
     def __init__(self, selector: Selector) -> None:
         super().__init__()
         self.selector = selector
         self.matched: dict[str, tuple[str, bool, str]] = {}
+        self.on_node: dict[str, int] = {}
+        self.uids: dict[str, int] = {}
+        self.shared_uids = 0
 
     def _forget(self, key: str) -> None:
-        self.matched.pop(key, None)
+        entry = self.matched.pop(key, None)
+        if entry is None:
+            return
+        uid, active, node = entry
+        count = self.uids[uid] - 1
+        if count:
+            self.uids[uid] = count
+            if count == 1:
+                self.shared_uids -= 1
+        else:
+            del self.uids[uid]
+        if active:
+            count = self.on_node[node] - 1
+            if count:
+                self.on_node[node] = count
+            else:
+                del self.on_node[node]
 
     def _set(self, key: str, pod: Any) -> None:
+        self._forget(key)
         meta = pod["metadata"]
         if self.selector.matches(meta.get("labels")):
             node = (pod.get("spec") or {}).get("nodeName") or ""
-            self.matched[key] = (meta.get("uid") or pod_key(pod), is_pod_active(pod), node)
-        else:
-            self.matched.pop(key, None)
+            uid = meta.get("uid") or pod_key(pod)
+            active = is_pod_active(pod)
+            self.matched[key] = (uid, active, node)
+            count = self.uids.get(uid, 0) + 1
+            self.uids[uid] = count
+            if count == 2:
+                self.shared_uids += 1
+            if active:
+                self.on_node[node] = self.on_node.get(node, 0) + 1
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -682,55 +745,63 @@ class ReplicaSetController(Controller):
                 related.append(pod)
         return related
 
-    def _selector_state(self, rs: Mapping[str, Any], selector: Selector) -> tuple[_SelectorState, list[str]]:
-        """The namespace's Pods brought up to date in the ReplicaSet's :class:`_SelectorState`, and their keys."""
+    def _selector_state(self, rs: Mapping[str, Any], selector: Selector) -> _SelectorState:
+        """The namespace's Pods brought up to date in the ReplicaSet's :class:`_SelectorState` (its one mirror holds
+        them by key, in the lister's order)."""
         namespace = rs["metadata"].get("namespace") or ""
-        index = self.pod_informer.indexer
-        if namespace:
-            keys, pods = index.index_keys(NAMESPACE_INDEX, namespace), index.by_index(NAMESPACE_INDEX, namespace)
-        else:
-            keys, pods = index.list_keys(), index.list()
         cache_key = (rs["metadata"].get("uid") or "", namespace)
         state = self._matches.get(cache_key)
         if state is None or state.selector is not selector:
             state = self._matches[cache_key] = _SelectorState(selector)
-        state.refresh(keys, pods)
-        return state, keys
+        state.refresh(self.pod_informer.indexer, ((NAMESPACE_INDEX, namespace),))
+        return state
 
     def _list_pods(self, rs: Mapping[str, Any], selector: Selector) -> list[Obj]:
         """``podLister.Pods(rs.Namespace).List(selector)``: what ``self.pod_informer.list(selector, namespace)``
         returns, in the same order, remembering per Pod (:class:`_SelectorState`) whether the selector matches
         it, so a call matches only the Pods that changed since the last call for this ReplicaSet."""
-        if selector.empty():
-            return self.pod_informer.list(selector, namespace=rs["metadata"].get("namespace") or "")
-        state, keys = self._selector_state(rs, selector)
-        return list(compress(state.pods, map(state.matched.__contains__, keys)))
+        namespace = rs["metadata"].get("namespace") or ""
+        if selector.empty() or not namespace:
+            return self.pod_informer.list(selector, namespace=namespace)
+        state = self._selector_state(rs, selector)
+        (pods,) = state.mirrors
+        return list(compress(pods.values(), map(state.matched.__contains__, pods)))
 
     def related_pods_on_nodes(self, rs: Mapping[str, Any]) -> dict[str, int]:
         """The active Pods of :meth:`get_indirectly_related_pods` counted by node (``""``: not scheduled): what
-        ``getPodsRankedByRelatedPodsOnSameNode`` ranks with, from what :class:`_SelectorState` remembers."""
-        on_node: dict[str, int] = {}
-        seen: set[str] = set()
+        ``getPodsRankedByRelatedPodsOnSameNode`` ranks with. When every related ReplicaSet has a
+        :class:`_SelectorState` and no UID is matched twice (by one selector or by two), the sum of their counts by
+        node; otherwise counted Pod by Pod, each UID once."""
+        related: list[tuple[Mapping[str, Any], Selector]] = []
         for other in self.get_replica_sets_with_same_controller(rs):
             try:
-                selector = self._selector(other)
+                related.append((other, self._selector(other)))
             except SelectorError:
                 continue
-            if selector.empty():
-                facts = [
-                    (p["metadata"].get("uid") or pod_key(p), is_pod_active(p), (p.get("spec") or {}).get("nodeName"))
-                    for p in self._list_pods(other, selector)
-                ]
+        if all(not selector.empty() and other["metadata"].get("namespace") for other, selector in related):
+            states = [self._selector_state(other, selector) for other, selector in related]
+            seen: set[str] = set()
+            for state in states:
+                if state.shared_uids or not seen.isdisjoint(state.uids):
+                    break  # a UID matched twice: count Pod by Pod
+                if len(states) > 1:
+                    seen.update(state.uids)
             else:
-                state, keys = self._selector_state(other, selector)
-                matched = state.matched
-                facts = list(map(matched.__getitem__, compress(keys, map(matched.__contains__, keys))))
-            for uid, active, node in facts:
+                on_node: dict[str, int] = {}
+                for state in states:
+                    for node, count in state.on_node.items():
+                        on_node[node] = on_node.get(node, 0) + count
+                return on_node
+        on_node = {}
+        seen = set()
+        for other, selector in related:
+            for pod in self._list_pods(other, selector):
+                uid = pod["metadata"].get("uid") or pod_key(pod)
                 if uid in seen:
                     continue
                 seen.add(uid)
-                if active:
-                    node = node or ""
+                if is_pod_active(pod):
+                    node = (pod.get("spec") or {}).get("nodeName") or ""
                     on_node[node] = on_node.get(node, 0) + 1
         return on_node
 
@@ -902,18 +973,11 @@ class ReplicaSetController(Controller):
         orphans = index.by_index(POD_OWNER_INDEX, "orphan/" + (meta.get("namespace") or ""))
         return owned + orphans if orphans else owned
 
-    def _candidate_keys_and_pods(self, rs: Mapping[str, Any]) -> tuple[list[str], list[Obj]]:
-        """:meth:`_candidate_pods` and their informer keys, in the same order."""
+    @staticmethod
+    def _candidate_buckets(rs: Mapping[str, Any]) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The two index values of :meth:`_candidate_pods`: the Pods the ReplicaSet controls, the orphans."""
         meta = rs["metadata"]
-        index = self.pod_informer.indexer
-        uid, orphans = meta.get("uid") or "", "orphan/" + (meta.get("namespace") or "")
-        keys = index.index_keys(POD_OWNER_INDEX, uid)
-        pods = index.by_index(POD_OWNER_INDEX, uid)
-        orphan_pods = index.by_index(POD_OWNER_INDEX, orphans)
-        if orphan_pods:
-            keys += index.index_keys(POD_OWNER_INDEX, orphans)
-            pods += orphan_pods
-        return keys, pods
+        return (POD_OWNER_INDEX, meta.get("uid") or ""), (POD_OWNER_INDEX, "orphan/" + (meta.get("namespace") or ""))
 
     def _ref_manager(self, rs: Obj, selector: Selector) -> PodControllerRefManager:
         """``claimPods``' ref manager: adoptions first re-read the ReplicaSet uncached (``RecheckDeletionTimestamp``,
@@ -960,11 +1024,18 @@ class ReplicaSetController(Controller):
         ):
             state = _ClaimState(uid, dict(template_labels), selector, selector_from_set(template_labels))
             self._facts[key] = state
-        keys, pods = self._candidate_keys_and_pods(rs)
-        state.refresh(keys, pods)
+        state.refresh(self.pod_informer.indexer, self._candidate_buckets(rs))
+        owned, orphans = state.mirrors
         if not state.others:  # every active candidate is ours and matching, or not active: no ClaimObject call
             ours = state.ours
-            claimed = list(compress(pods, map(ours.__contains__, keys))) if len(ours) != len(keys) else pods[:]
+            if len(ours) == len(owned) + len(orphans):
+                claimed = list(owned.values())
+                if orphans:
+                    claimed += orphans.values()
+            else:
+                claimed = list(compress(owned.values(), map(ours.__contains__, owned)))
+                if orphans:
+                    claimed += compress(orphans.values(), map(ours.__contains__, orphans))
             fully = len(state.fully)
             ready_since = state.ready
 
@@ -988,7 +1059,7 @@ class ReplicaSetController(Controller):
             return selector.matches(obj["metadata"].get("labels"))
 
         entries = state.entries
-        for pod, pod_key_ in zip(pods, keys, strict=True):
+        for pod_key_, pod in chain(owned.items(), orphans.items()):
             entry = entries[pod_key_]
             if not entry[1]:
                 continue  # not active

@@ -337,6 +337,18 @@ class PodInfo:
         if self.has_affinity:
             self._parse_terms(pa or {}, paa or {})
 
+    def for_new_version(self, pod: Mapping[str, Any]) -> PodInfo:
+        """The PodInfo of a new version of this Pod that shares this one's ``spec`` object and label set: what
+        ``PodInfo(pod, self.lsid)`` computes, taken from this one where it comes from the spec (the term lists are
+        shared: never modified)."""
+        new = PodInfo.__new__(PodInfo)
+        for name in _POD_INFO_SLOTS:
+            setattr(new, name, getattr(self, name))
+        new.pod = pod
+        new.labels = (pod.get("metadata") or {}).get("labels") or {}
+        new.start_time = (pod.get("status") or {}).get("startTime")
+        return new
+
     def _parse_terms(self, pa: Mapping[str, Any], paa: Mapping[str, Any]) -> None:
         """``PodInfo.Update``: parse the four term lists; a bad selector empties its list and records the error."""
         ns = self.namespace
@@ -358,6 +370,9 @@ class PodInfo:
 
     def __repr__(self) -> str:
         return f"PodInfo({self.namespace}/{self.name})"
+
+
+_POD_INFO_SLOTS = PodInfo.__slots__
 
 
 # --- NodeInfo ----------------------------------------------------------------------------------------------------
@@ -879,10 +894,53 @@ class Cache:
         if key in self._assumed:
             self.errors.append(f"assumed pod {key} should not be updated")
             return
+        spec = new.get("spec")
+        if spec is not None and spec is state[0].pod.get("spec") and self._update_status_only(key, state, new):
+            return
         node_name = (new.get("spec") or {}).get("nodeName") or state[1]
         like = state[0] if _same_resources(state[0].pod, new) else None
         self._remove_pod(key)
         self._add_pod(new, node_name, assumed=False, like=like)
+
+    def _update_status_only(self, key: str, state: tuple[PodInfo, str], new: dict) -> bool:
+        """:meth:`update_pod` of a Pod whose new version shares the very ``spec`` object of the cached one (the API
+        server's status writes keep the stored spec) and has the same label set (namespace, labels, terminating):
+        what ``removePod`` + ``addPod`` would leave, without their arithmetic. Everything the cache counts comes
+        from the spec and the label set, so the Node's sums, the numbers' column and the label-set counts
+        (the Pod log's -1 and +1 cancel) stay as they are; the new :class:`PodInfo` takes the place the removal and
+        the re-adding give it (the last Pod swapped into its hole, itself appended) and the Node is marked changed
+        for the snapshot. Returns False (nothing done) when the slow path must run: host ports (their sets are
+        rebuilt), a different label set, or a Node or Pod the cache cannot find."""
+        pi, node_name = state
+        if pi.host_ports:
+            return False
+        lsid = self.label_set_id(new)
+        if lsid != pi.lsid:
+            return False
+        slot = self._slot_of.get(node_name)
+        if slot is None:
+            return False
+        info = self.infos[slot]
+        assert info is not None
+        lists = [info.pods]
+        if pi.has_affinity:
+            lists.append(info.pods_with_affinity)
+        if pi.has_required_anti_affinity:
+            lists.append(info.pods_with_required_anti_affinity)
+        places = []
+        for lst in lists:
+            place = next((i for i, p in enumerate(lst) if p.key == key), None)
+            if place is None:
+                return False
+            places.append(place)
+        fresh = pi.for_new_version(new)
+        for lst, place in zip(lists, places, strict=True):
+            lst[place] = lst[-1]
+            lst[-1] = fresh
+        del self._pods[key]
+        self._pods[key] = (fresh, node_name)
+        self._dirty.add(slot)
+        return True
 
     def remove_pod(self, pod: dict) -> None:
         """``RemovePod``."""
