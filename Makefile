@@ -13,7 +13,7 @@ PIP_VERSION := 26.3
 # uv installs the pinned packages (parallel downloads: about 40 s on a fresh machine where pip takes about 110 s).
 UV_VERSION := 0.13.9
 
-.PHONY: help install static book test lint pytest lab execute lock clean
+.PHONY: help install static book test lint pytest pytest-without-browser pytest-browser lab execute lock clean
 
 help:
 	@echo "make book     build the book (HTML in _build/html)"
@@ -47,7 +47,18 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -n auto tests chapters --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
 
-test: lint book pytest
+# make test: the book build uses about one core (one chapter runs at a time), so the tests that need no book (unit
+# tests, nbval) run beside it; the browser tests, which open the built book, run once both are done. Each part's
+# output is printed whole when it ends (--output-sync).
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target book pytest-without-browser
+	$(MAKE) --no-print-directory pytest-browser
+
+pytest-without-browser: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m "not browser" tests chapters --nbval --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+pytest-browser: $(STAMP)
+	$(BIN)/python -m pytest -n auto -m browser tests/browser
 
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
