@@ -21,8 +21,6 @@ from k8smodel.apiserver.registry import decode
 from k8smodel.apiserver.watch import WatchFanout
 from k8smodel.client import Informer
 from k8smodel.cluster import Cluster
-from k8smodel.controllers.deployment import DeploymentController
-from k8smodel.controllers.replicaset import ReplicaSetController
 from k8smodel.kubelet import behavior_annotation
 from k8smodel.rollout import rollout_status, set_image
 
@@ -60,23 +58,8 @@ def _exactly(a: Any, b: Any, path: str = "") -> None:
 
 
 def _scenario(cluster: Cluster) -> None:
-    """A rolling update of a Deployment on kubelets, then Pods with probes, restarts and a node crash."""
-    pods = cluster.shared_informer("pods")
-    replicasets = cluster.shared_informer("replicasets")
-    cluster.add_control_plane_component(
-        "replicaset-controller",
-        ReplicaSetController(cluster.sim, cluster.api, rs_informer=replicasets, pod_informer=pods),
-    )
-    cluster.add_control_plane_component(
-        "deployment-controller",
-        DeploymentController(
-            cluster.sim,
-            cluster.api,
-            deployment_informer=cluster.shared_informer("deployments"),
-            replicaset_informer=replicasets,
-            pod_informer=pods,
-        ),
-    )
+    """A rolling update of a Deployment on kubelets (the Cluster's own ReplicaSet and Deployment controllers), then
+    Pods with probes, restarts and a node crash."""
     cluster.add_nodes(4, cpu="8", memory="32Gi")
     cluster.run_for("20s")
     cluster.apply(MANIFEST)
