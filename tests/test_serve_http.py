@@ -259,6 +259,23 @@ def test_self_subject_rules_review_lists_the_rules_bound_in_the_namespace(server
     assert status == 400 and answer["message"] == "no namespace on request"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+        "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+    ],
+)
+def test_a_review_body_of_another_type_is_400(server, path):
+    """A review's handler decodes one type: a JSON array or an object of another apiVersion is refused as for any
+    typed body (the same checks as a create's)."""
+    status, answer = Client(server).request("POST", path, [])
+    assert status == 400 and answer["message"].endswith("the request body must be a JSON object")
+    status, answer = Client(server).request("POST", path, {"apiVersion": "v1", "kind": "Pod"})
+    assert status == 400 and answer["message"].startswith("the API version in the data (v1) does not match")
+
+
 def test_self_subject_review_says_who_the_caller_is(server):
     """pkg/registry/authentication/selfsubjectreview/rest.go: the authenticated (or impersonated) user."""
     path = "/apis/authentication.k8s.io/v1/selfsubjectreviews"

@@ -12,27 +12,11 @@ import json
 import threading
 
 import pytest
+from test_kubelet_logs import CRASHER  # the same crashing app, read through the API server here
 
 from k8smodel import Cluster
 from k8smodel.serve import serve
 from k8smodel.serve.logs import format_time
-
-APP = """\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: app
-  annotations:
-    k8smodel.io/behavior: |
-      app:
-        exitAfter: 20s
-        exitCode: 1
-        logs: [[0s, starting], [5s, ready], [20s, crashing], [30s, never printed]]
-spec:
-  containers:
-  - name: app
-    image: busybox
-"""
 
 TWO = """\
 apiVersion: v1
@@ -55,7 +39,7 @@ spec:
 def served():
     cluster = Cluster(seed=1)
     cluster.add_nodes(1)
-    cluster.apply(APP)
+    cluster.apply(CRASHER)
     with serve(cluster, speed=0) as server:
         yield server
 

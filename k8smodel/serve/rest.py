@@ -255,9 +255,11 @@ class RestAPI:
         segments = segments[1:] if segments and segments[0] == "" else segments
         if segments and segments[-1] == "":
             segments = segments[:-1]
-        review_kind = access.REVIEWS.get(tuple(segments[1:4:2])) if len(segments) == 4 else None
-        if review_kind and segments[0] == "apis" and segments[2] == access.VERSION and method == "POST":
-            doc = self._decode(headers, body, (f"{segments[1]}/{access.VERSION}", review_kind))
+        # /apis/<group>/v1/<review resource>: a review, answered and never stored
+        is_review_path = len(segments) == 4 and segments[0] == "apis" and segments[2] == access.VERSION
+        review_kind = access.REVIEWS.get((segments[1], segments[3])) if is_review_path else None
+        if review_kind and method == "POST":
+            doc = self._typed_body(headers, body, f"{segments[1]}/{access.VERSION}", review_kind)
             with self.lock:
                 if review_kind == access.KIND:
                     answer = access.review(self.api.authorizer, user, doc)
@@ -360,25 +362,28 @@ class RestAPI:
             raise errors.bad_request(f"couldn't get version/kind; json parse error: {err}") from None
 
     def _object_body(self, route: Route, headers: Mapping[str, str], body: bytes) -> Obj:
-        kind = route.kind
-        obj = self._decode(headers, body, (kind.api_version, kind.kind))
+        return self._typed_body(headers, body, route.kind.api_version, route.kind.kind)
+
+    def _typed_body(self, headers: Mapping[str, str], body: bytes, api_version: str, kind: str) -> Obj:
+        """The body decoded as a ``kind`` of ``api_version``: a JSON object whose apiVersion and kind, when given,
+        are those (the handler's decoder is for one type; a body without them is taken as that type)."""
+        version = api_version.rpartition("/")[2]
+        obj = self._decode(headers, body, (api_version, kind))
         if not isinstance(obj, dict):
             raise errors.bad_request(
-                f'{kind.kind} in version "{kind.version}" cannot be handled as a {kind.kind}: the request body '
-                "must be a JSON object"
+                f'{kind} in version "{version}" cannot be handled as a {kind}: the request body must be a JSON object'
             )
-        api_version, obj_kind = obj.get("apiVersion"), obj.get("kind")
-        if api_version in (None, "") and obj_kind in (None, ""):
-            obj = {"apiVersion": kind.api_version, "kind": kind.kind, **obj}
-        elif api_version != kind.api_version:
+        got_version, got_kind = obj.get("apiVersion"), obj.get("kind")
+        if got_version in (None, "") and got_kind in (None, ""):
+            obj = {"apiVersion": api_version, "kind": kind, **obj}
+        elif got_version != api_version:
             raise errors.bad_request(
-                f"the API version in the data ({api_version}) does not match the expected API version "
-                f"({kind.api_version})"
+                f"the API version in the data ({got_version}) does not match the expected API version ({api_version})"
             )
-        elif obj_kind != kind.kind:
+        elif got_kind != kind:
             raise errors.bad_request(
-                f'{kind.kind} in version "{kind.version}" cannot be handled as a {obj_kind}: the kind in the data '
-                f"({obj_kind}) does not match the expected kind ({kind.kind})"
+                f'{kind} in version "{version}" cannot be handled as a {got_kind}: the kind in the data '
+                f"({got_kind}) does not match the expected kind ({kind})"
             )
         return obj
 
