@@ -7,8 +7,11 @@ PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
-# Chapters import k8smodel from the editable install; keep Python's bytecode out of the chapters' folder.
-export PYTHONDONTWRITEBYTECODE := 1
+# Python's bytecode goes to one cache inside .venv, not beside the sources (chapters import k8smodel from the
+# editable install: no __pycache__ in chapters/ or k8smodel/), and is kept: a process that imports the model, pandas
+# and plotly starts in ~0.7 s instead of ~2.2 s compiling them all again (every kernel, test worker, book chapter).
+export PYTHONPYCACHEPREFIX := $(abspath $(VENV))/pycache
+unexport PYTHONDONTWRITEBYTECODE
 STAMP := $(VENV)/.installed
 # K8SMODEL_BOOK_BUILD: a kernel-only widget (the dashboard) shows a note in the rendered book (k8smodel/views/widgets.py)
 JB := K8SMODEL_BOOK_BUILD=1 $(BIN)/jupyter-book build . --config book/_config.yml --toc book/_toc.yml
