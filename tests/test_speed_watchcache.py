@@ -1,7 +1,8 @@
 """The watch cache's shared objects (``k8smodel/apiserver/watch.py``, ``WatchFanout.latest``) change no result.
 
 The API server's lean paths (a kubelet's Lease renewal and Pod status patch) read the stored version from the watch
-cache instead of decoding it, and hand the object they wrote to the watchers instead of its decoding. That is exact
+cache instead of decoding it, and hand the object they wrote to the watchers instead of its decoding; so does the
+create of an object its writer handed over (a controller's Pod built from its template). That is exact
 only if (1) every registered object is exactly what decoding its stored bytes gives (same keys in the same order,
 same values of the same types), and (2) nobody changes a shared object in place: no informer handler, no component
 that reads an informer's cache, no writer after its write. These tests run whole scenarios (a rolling update with the
@@ -129,6 +130,9 @@ def test_shared_objects_are_exact_decodings_and_never_changed(recorded: tuple[li
     cluster = Cluster(seed=3)
     _scenario(cluster)
     assert len(registered) > 200  # Lease renewals and Pod status patches went the lean way
+    # and the ReplicaSet controller's Pods were handed over at creation (PodControl.create_pods -> _create_owned)
+    created = [o for _, _, o in registered if o["metadata"].get("generateName") and not o["spec"].get("nodeName")]
+    assert len(created) >= 48, len(created)
     for revision, value, obj in registered:
         # what decoding the stored bytes gives, and still so at the end of the run (nobody changed it since)
         _exactly(obj, decode(value, revision))

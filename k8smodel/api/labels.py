@@ -557,10 +557,23 @@ def nothing() -> Selector:
 
 
 def selector_from_set(labels: Mapping[str, str] | None) -> Selector:
-    """Upstream ``SelectorFromSet``: ``key=value`` for each entry; no validation; None or ``{}`` is everything."""
+    """Upstream ``SelectorFromSet``: ``key=value`` for each entry; no validation; None or ``{}`` is everything.
+
+    A Selector is immutable, so the one built for a label set is kept and handed out again for the same set (a
+    controller builds the selector of its template's labels at every sync); a set with a key or value that is not
+    a string (bad input: ``1`` and ``True`` would share a cache entry) is built afresh, as before."""
     if not labels:
         return EVERYTHING
-    return Selector(Requirement._unchecked(k, Operator.EQUALS, (v,)) for k, v in labels.items())
+    items = tuple(labels.items())
+    for k, v in items:
+        if type(k) is not str or type(v) is not str:
+            return Selector(Requirement._unchecked(k, Operator.EQUALS, (v,)) for k, v in items)
+    return _selector_from_items(items)
+
+
+@functools.lru_cache(maxsize=4096)
+def _selector_from_items(items: tuple[tuple[str, str], ...]) -> Selector:
+    return Selector(Requirement._unchecked(k, Operator.EQUALS, (v,)) for k, v in items)
 
 
 def validated_selector_from_set(labels: Mapping[str, str] | None) -> Selector:

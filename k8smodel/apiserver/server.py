@@ -615,7 +615,10 @@ class APIServer:
                     raise errors.already_exists(kind.group_resource, req.name)
                 return obj
             key = kind.key(req.name, req.namespace or None)
-            revision = self.store._put_if(key, 0, encode(obj))  # txn: mod_revision == 0 (absent), then put
+            if req.owned:  # the caller handed obj over: the watchers get obj itself, not a decoding (_put_owned)
+                revision = self._put_owned(key, 0, encode(obj), obj)
+            else:
+                revision = self.store._put_if(key, 0, encode(obj))  # txn: mod_revision == 0 (absent), then put
             if revision:
                 meta["resourceVersion"] = str(revision)
                 self._log_write(req, "create", req.name, revision, 201)
