@@ -113,3 +113,51 @@ def test_status_only_updates_leave_what_remove_and_add_leave(data):
             for cache in (fast, slow):
                 cache.remove_pod(pods.pop(i) if cache is slow else pods[i])
         assert _view(fast) == _view(slow)
+
+
+def test_default_selector_cache_answers_as_the_listers_do(monkeypatch: Any) -> None:
+    """PodTopologySpread keeps the system default selector per Pod shape (labels, controller, Services' version):
+    while Services that select a ReplicaSet's Pods are added, changed and removed between scale-ups of that same
+    ReplicaSet, and through a rollout, every answer it gives is the one ``default_selector`` computes from the
+    listers at that moment, the answers changed with the Services, and siblings shared cache entries."""
+    from k8smodel.cluster import Cluster
+    from k8smodel.rollout import rollout_status, scale, set_image
+    from k8smodel.scheduler.plugins import podtopologyspread as pts
+
+    answers: list[Any] = []
+    entries: list[int] = []
+    original = pts.PodTopologySpread._default_selector
+
+    def checking(self: Any, pod: Any) -> Any:
+        got = original(self, pod)
+        assert got == pts.default_selector(pod, self.framework.listers)
+        answers.append(got)
+        entries.append(len(self._selectors))
+        return got
+
+    monkeypatch.setattr(pts.PodTopologySpread, "_default_selector", checking)
+    cluster = Cluster(seed=1)
+    cluster.add_nodes(3, cpu="8", memory="32Gi")
+    cluster.run_for("20s")
+    cluster.apply(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web, tier: front}}\n"
+        "    spec:\n      containers: [{name: nginx, image: 'nginx:1.26'}]\n"
+    )
+    rollout_status(cluster.api, "web", timeout="5m")
+    service = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: %s\n  ports: [{port: 80}]\n"
+    replicas = 3
+    for step in ("{tier: front}", "{tier: back}", "{tier: front, app: web}", None):
+        if step is None:
+            cluster.delete("service", "web")
+        else:
+            cluster.apply(service % step)
+        cluster.run_for("1s")
+        replicas += 2
+        scale(cluster.api, "web", replicas)  # new Pods of the same ReplicaSet
+        rollout_status(cluster.api, "web", timeout="5m")
+    set_image(cluster.api, "deployment/web", {"nginx": "nginx:1.27"})
+    rollout_status(cluster.api, "web", timeout="5m")
+    assert len(answers) >= 3 + 8 + 11  # every Pod was scheduled through it
+    assert len(set(answers)) >= 4  # the Services changed the answers: none, tier=front, tier=front+app=web, new RS
+    assert max(entries) < len(answers)  # fewer entries than answers: siblings shared them

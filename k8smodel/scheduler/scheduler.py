@@ -151,6 +151,11 @@ class Listers:
     def services(self, namespace: str) -> list[Obj]:
         return self._informers["services"].list(namespace=namespace)
 
+    def services_version(self) -> int:
+        """A number that changes whenever a Service is added, changed or removed (the informer's change log
+        position): what the default topology spread's selector cache keys on."""
+        return self._informers["services"].indexer.log_position()
+
     def replica_set(self, namespace: str, name: str) -> Obj | None:
         return self._informers["replicasets"].get(f"{namespace}/{name}")
 

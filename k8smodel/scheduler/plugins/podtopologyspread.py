@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import orjson
 
 from k8smodel.api.labels import Selector, label_selector_as_selector, selector_from_set
 from k8smodel.api.nodeaffinity import RequiredNodeAffinity
@@ -160,6 +161,40 @@ def default_selector(pod: Mapping[str, Any], listers: Any) -> Selector:
     return selector
 
 
+_OWNER_LISTERS = {
+    ("v1", "ReplicationController"): "replication_controller",
+    ("apps/v1", "ReplicaSet"): "replica_set",
+    ("apps/v1", "StatefulSet"): "stateful_set",
+}
+
+
+def _default_selector_key(pod: Mapping[str, Any], listers: Any, services_version: int) -> tuple | None:
+    """What :func:`default_selector` reads, as a cache key: the Pod's namespace and labels, the version of the
+    Services it lists (the lister's change count: any Service change makes a new key) and its controller with that
+    object's uid and selector. ``None`` (compute it afresh) for labels that are not strings (bad input)."""
+    meta = pod.get("metadata") or {}
+    ns = meta.get("namespace") or "default"
+    labels = tuple((meta.get("labels") or {}).items())
+    for k, v in labels:
+        if type(k) is not str or type(v) is not str:
+            return None
+    owner = _controller(pod)
+    owner_key: tuple | None = None
+    if owner is not None:
+        api_version, kind, name = owner.get("apiVersion") or "", owner.get("kind") or "", owner.get("name") or ""
+        get = getattr(listers, _OWNER_LISTERS.get((api_version, kind), ""), None)
+        obj = get(ns, name) if get else None
+        if obj is None:
+            owner_key = (api_version, kind, name)
+        else:
+            try:
+                selector = orjson.dumps((obj.get("spec") or {}).get("selector"))
+            except TypeError:
+                return None
+            owner_key = (api_version, kind, name, (obj.get("metadata") or {}).get("uid"), selector)
+    return (ns, labels, owner_key, services_version)
+
+
 def _count_key(ns: str, selector: Selector) -> tuple:
     return ("PodTopologySpread", ns, selector)
 
@@ -256,6 +291,7 @@ class PodTopologySpread(Plugin):
         else:
             self.default_constraints = list(args.get("defaultConstraints") or ())
         self._tables: dict = {}
+        self._selectors: dict[tuple, Selector] = {}  # _default_selector's answers
 
     # -- constraints --------------------------------------------------------------------------------------------
 
@@ -274,9 +310,7 @@ class PodTopologySpread(Plugin):
         else:
             selector = cycle.state.get("PodTopologySpread/defaultSelector")
             if selector is None:
-                selector = cycle.state["PodTopologySpread/defaultSelector"] = default_selector(
-                    cycle.pod, self.framework.listers
-                )
+                selector = cycle.state["PodTopologySpread/defaultSelector"] = self._default_selector(cycle.pod)
             if selector.empty():
                 found = []
             else:
@@ -284,6 +318,22 @@ class PodTopologySpread(Plugin):
                 for c in found:
                     c.selector = selector
         cycle.state[key] = found
+        return found
+
+    def _default_selector(self, pod: Mapping[str, Any]) -> Selector:
+        """:func:`default_selector`, kept per Pod shape: the siblings of a ReplicaSet's Pods share one answer (their
+        labels, Services and controller are the same) until a Service changes. Listers that cannot tell their
+        Services' version (``services_version``) get it computed every time."""
+        listers = self.framework.listers
+        version = getattr(listers, "services_version", None)
+        key = _default_selector_key(pod, listers, version()) if version is not None else None
+        if key is None:
+            return default_selector(pod, listers)
+        found = self._selectors.get(key)
+        if found is None:
+            if len(self._selectors) >= 4096:
+                self._selectors.clear()
+            found = self._selectors[key] = default_selector(pod, listers)
         return found
 
     def _inclusion(self, cycle: Cycle, c: Constraint, affinity: np.ndarray | None) -> Any:
