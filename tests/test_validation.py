@@ -1391,3 +1391,17 @@ def test_node_update_may_not_change_pod_cidr_or_provider_id_once_set():
     assert [str(e) for e in errs] == [
         'spec.providerID: Forbidden: node updates may not change providerID except from "" to valid'
     ]
+
+
+def test_a_null_owner_reference_beside_two_controllers_is_a_field_error_not_a_crash() -> None:
+    """A ``null`` in ``ownerReferences`` is "must be an object"; with two controller references beside it, the
+    "Only one reference can have Controller set to true" message dumps the list as Go would (the null as a zero
+    OwnerReference) instead of failing on it (found by a hypothesis test of the owner-reference shortcut)."""
+    from k8smodel.api.validation import validate_owner_references
+
+    ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web", "uid": "u1", "controller": True}
+    errs = validate_owner_references([ref, dict(ref, name="other", uid="u2"), None], "metadata.ownerReferences")
+    messages = [str(e) for e in errs]
+    assert any("must be an object" in m for m in messages), messages
+    assert any("Only one reference can have Controller set to true" in m for m in messages), messages
+    assert any('v1.OwnerReference{APIVersion:"", Kind:""' in m for m in messages), messages

@@ -295,18 +295,22 @@ def validate_annotations(annotations: Mapping[str, str] | None, path: str) -> Er
     """Upstream ``ValidateAnnotations``: keys are qualified names (case-insensitive), total size at most 256 KiB."""
     errs: Errors = []
     annotations = annotations or {}
-    for k in annotations:
-        errs.extend(invalid(path, k, msg) for msg in is_qualified_name(k.lower()))
-    total = sum(_byte_len(k) + _byte_len(v if isinstance(v, str) else str(v)) for k, v in annotations.items())
+    total = 0
+    for k, v in annotations.items():  # (plain loops: no generator per key; the errors in the same order)
+        msgs = is_qualified_name(k.lower())
+        if msgs:
+            errs.extend(invalid(path, k, msg) for msg in msgs)
+        total += _byte_len(k) + _byte_len(v if type(v) is str or isinstance(v, str) else str(v))
     if total > TOTAL_ANNOTATION_SIZE_LIMIT_B:
         errs.append(too_long(path, "", TOTAL_ANNOTATION_SIZE_LIMIT_B))
     return errs
 
 
-def _validate_owner_reference(ref: Obj, path: str) -> Errors:
-    """Upstream ``validateOwnerReference``."""
+def _complete_owner_reference(ref: Obj) -> bool:
+    """Whether ``ref`` is the common, valid reference (``validateOwnerReference`` finds nothing wrong with it): four
+    non-empty strings, a non-empty version, not a v1 Event."""
     api_version, kind, name, uid = ref.get("apiVersion"), ref.get("kind"), ref.get("name"), ref.get("uid")
-    if (  # the common, valid reference: four non-empty strings, a non-empty version, not a v1 Event
+    return bool(
         type(api_version) is str
         and type(kind) is str
         and type(name) is str
@@ -319,7 +323,12 @@ def _validate_owner_reference(ref: Obj, path: str) -> Errors:
         and api_version[0] != "/"
         and api_version[-1] != "/"
         and not (kind == "Event" and api_version == "v1")
-    ):
+    )
+
+
+def _validate_owner_reference(ref: Obj, path: str) -> Errors:
+    """Upstream ``validateOwnerReference``."""
+    if _complete_owner_reference(ref):
         return []
     errs: Errors = []
     api_version = _s(ref, "apiVersion")
@@ -346,6 +355,9 @@ def _validate_owner_reference(ref: Obj, path: str) -> Errors:
 
 
 def _go_owner_ref(ref: Obj) -> str:
+    if type(ref) is not dict and not isinstance(ref, Mapping):
+        ref = {}  # (already reported as "must be an object"): Go's zero OwnerReference in the list's dump
+
     def ptr(name: str, typ: str) -> str:
         return f"({typ})(nil)" if ref.get(name) is None else f"({typ})(0xc000000000)"
 
@@ -404,8 +416,13 @@ def validate_object_meta(meta: Obj, namespaced: bool, name_fn: NameFn, path: str
     if not name:
         errs.append(required(child(path, "name"), "name or generateName is required"))
     else:
-        errs.extend(invalid(child(path, "name"), name, msg) for msg in name_fn(name, False))
-    return errs + _validate_object_meta_common(meta, namespaced, path)
+        msgs = name_fn(name, False)
+        if msgs:  # (the generator and the path only for an error)
+            errs.extend(invalid(child(path, "name"), name, msg) for msg in msgs)
+    common = _validate_object_meta_common(meta, namespaced, path)
+    if common:
+        errs.extend(common)
+    return errs
 
 
 def _validate_object_meta_common(meta: Obj, namespaced: bool, path: str) -> Errors:
@@ -415,13 +432,18 @@ def _validate_object_meta_common(meta: Obj, namespaced: bool, path: str) -> Erro
         if not namespace:
             errs.append(required(child(path, "namespace")))
         else:
-            errs.extend(invalid(child(path, "namespace"), namespace, m) for m in name_is_dns_label(namespace, False))
+            msgs = name_is_dns_label(namespace, False)
+            if msgs:
+                errs.extend(invalid(child(path, "namespace"), namespace, m) for m in msgs)
     elif namespace:
         errs.append(forbidden(child(path, "namespace"), "not allowed on this type"))
-    generation = _i(meta, "generation")
-    if generation < 0:  # validate_nonnegative_field, with the path built only for the error
-        errs.append(invalid(child(path, "generation"), generation, IS_NEGATIVE_ERROR_MSG))
-    errs.extend(_meta_labels_annotations_owners_finalizers(meta, path))
+    if type(meta) is not dict or meta.get("generation") is not None:  # (a missing one is _i's 0: nothing to check)
+        generation = _i(meta, "generation")
+        if generation < 0:  # validate_nonnegative_field, with the path built only for the error
+            errs.append(invalid(child(path, "generation"), generation, IS_NEGATIVE_ERROR_MSG))
+    rest = _meta_labels_annotations_owners_finalizers(meta, path)
+    if rest:
+        errs.extend(rest)
     return errs
 
 
@@ -439,7 +461,9 @@ def _meta_labels_annotations_owners_finalizers(meta: Obj, path: str) -> Errors:
             errs = validate_labels(labels, child(path, "labels")) if labels else []
             if annotations:
                 errs.extend(validate_annotations(annotations, child(path, "annotations")))
-            if owners:
+            # One complete reference (a Lease's Node, a Pod's ReplicaSet) has nothing to report: no error of its own
+            # and no second controller reference to clash with. Anything else goes through the validator.
+            if owners and not (len(owners) == 1 and type(owners[0]) is dict and _complete_owner_reference(owners[0])):
                 errs.extend(validate_owner_references(owners, child(path, "ownerReferences")))
             if finalizers:
                 errs.extend(validate_finalizers(finalizers, child(path, "finalizers")))
@@ -466,13 +490,17 @@ def validate_object_meta_update(new: Obj, old: Obj, path: str = "metadata") -> E
     """
     errs: Errors = []
     for name in _IMMUTABLE_META:  # each path is built only for an error
-        value = new.get(name) or ""
-        if value != (old.get(name) or ""):
-            errs.append(invalid(child(path, name), value, FIELD_IMMUTABLE_ERROR_MSG))
+        value = new.get(name)
+        other = old.get(name)
+        if value is not other and (value or "") != (other or ""):  # (the same object: equal, nothing to compare)
+            errs.append(invalid(child(path, name), value or "", FIELD_IMMUTABLE_ERROR_MSG))
     grace = new.get("deletionGracePeriodSeconds")
     if grace != old.get("deletionGracePeriodSeconds"):
         errs.append(invalid(child(path, "deletionGracePeriodSeconds"), grace, FIELD_IMMUTABLE_ERROR_MSG))
-    errs.extend(_meta_labels_annotations_owners_finalizers(new, path))
+    rest = _meta_labels_annotations_owners_finalizers(new, path)
+    if not errs:
+        return rest  # (a new list of its own)
+    errs.extend(rest)
     return errs
 
 
@@ -1399,6 +1427,11 @@ def parse_ip_sloppy(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address
         return None
 
 
+# Whether a string is an address (``parse_ip_sloppy`` is not None), remembered: a pure function of the string, and
+# every Pod status write validates the same few node and Pod IPs again.
+_is_sloppy_ip = functools.lru_cache(maxsize=8192)(lambda value: parse_ip_sloppy(value) is not None)
+
+
 def _is_valid_ip(path: str, value: str) -> Errors:
     """Upstream ``validation.IsValidIP`` (``apimachinery/pkg/util/validation/ip.go``)."""
     return [] if parse_ip_sloppy(value) is not None else [invalid(path, value, _INVALID_IP)]
@@ -1426,6 +1459,19 @@ def _go_ip_structs(type_name: str, ips: list[str]) -> Verbatim:
 def _validate_status_ips(status: Obj, field_name: str, type_name: str) -> Errors:
     """Upstream ``validatePodIPs`` (``field_name`` ``podIPs``) and ``validateHostIPs`` (``hostIPs``, which must start
     with ``hostIP``): each a valid IP; more than one only as one IPv4 and one IPv6, without duplicates."""
+    entries = _l(status, field_name)
+    if not entries:
+        return []
+    if len(entries) == 1:  # the usual case, one valid address (for hostIPs, hostIP's): nothing to report
+        e = entries[0]
+        ip = e.get("ip") if type(e) is dict else None
+        if type(ip) is str and _is_sloppy_ip(ip) and (field_name != "hostIPs" or _s(status, "hostIP") == ip):
+            return []
+    return _validate_status_ips_general(status, field_name, type_name)
+
+
+def _validate_status_ips_general(status: Obj, field_name: str, type_name: str) -> Errors:
+    """:func:`_validate_status_ips` without its shortcut for one valid address (the tests compare the two)."""
     path = child("status", field_name)
     entries = _l(status, field_name)
     ips = [_s(e, "ip") for e in entries]
@@ -1436,7 +1482,7 @@ def _validate_status_ips(status: Obj, field_name: str, type_name: str) -> Errors
         if _s(status, "hostIP") != ips[0]:
             errs.append(invalid(child(index(path, 0), "ip"), ips[0], "must be equal to `hostIP`"))
     for i, ip in enumerate(ips):
-        if parse_ip_sloppy(ip) is None:  # IsValidIP, the path built only for an error
+        if not _is_sloppy_ip(ip):  # IsValidIP, the path built only for an error (ip is a str: _s)
             errs.append(invalid(index(path, i), ip, _INVALID_IP))
     if len(ips) < 2:
         return errs
@@ -1511,7 +1557,9 @@ def _validate_pod_conditions(conditions: list[Any], path: str) -> Errors:
     """Upstream ``validatePodConditions``: a condition of a type other than the system ones is a qualified name."""
     errs: Errors = []
     for i, condition in enumerate(conditions):
-        ctype = _s(condition, "type")
+        ctype = condition.get("type") if type(condition) is dict else None
+        if type(ctype) is not str:
+            ctype = _s(condition, "type")  # the general reading ("" when missing, _Shape for a wrong type)
         if ctype in _SYSTEM_POD_CONDITIONS:
             continue
         errs += [invalid(child(index(path, i), "Type"), ctype, m) for m in is_qualified_name(ctype)]
@@ -1863,7 +1911,9 @@ def legacy_validate_event(ev: Obj) -> Errors:
                 errs.append(invalid(name, "", f"can have at most {limit} characters"))
         if len(_s(ev, "message")) > 1024:
             errs.append(invalid("message", "", "can have at most 1024 characters"))
-    errs += [invalid("namespace", namespace, m) for m in name_is_dns_subdomain(namespace, False)]
+    msgs = name_is_dns_subdomain(namespace, False)
+    if msgs:
+        errs += [invalid("namespace", namespace, m) for m in msgs]
     return errs
 
 

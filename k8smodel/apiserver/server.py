@@ -47,16 +47,18 @@ Cheaper doors for the busiest callers (issue 4's speed budgets)
     A request body is the client's: upstream decodes it into a new object, so the model copies what it is given
     before defaulting and storing it. A component that builds a body afresh and never touches it again can hand it
     over instead: ``_create_owned`` (the event recorder's Events, the kubelet's Lease), ``_update_owned`` (the
-    kubelet's Lease renewals) and ``_patch_owned`` (the kubelet's Pod status, merged as it is) take it as the
-    server's own decoding, with no copy. For those requests from a client certificate's user, the stages also run
-    one after another without the general frame (``_create_lean``, ``_update_lean``, ``_patch_status_lean``):
+    kubelet's Lease renewals) and ``_patch_owned`` (the kubelet's Pod status, merged as it is; the event recorder's
+    repeat of an Event) take it as the server's own decoding, with no copy. For those requests from a client
+    certificate's user, the stages also run one after another without the general frame (``_create_lean``,
+    ``_update_lean``, ``_patch_status_lean``, ``_patch_event_lean``):
     authorization, NamespaceLifecycle, the strategy, validation, etcd's compare-and-put and the log record, exactly
     as the general path runs them; anything else (a token, a conflict, an invalid object, a missing namespace, an
     object being deleted) goes the general way, which then answers as always. ``_get_if_changed`` is a ``GET`` for a
     caller that keeps what it read (the kubelet's node status loop, whose upstream read is served from the watch
     cache): when the object is still at the version the caller has, the answer is "unchanged" instead of a new
     decoding of the same bytes. ``tests/test_speed_apiserver.py`` runs the same requests both ways and compares
-    every answer, error, stored version, log record and random draw.
+    every answer, error, stored version, log record and random draw (``tests/test_speed_kubelet_paths.py`` for the
+    Event patch).
 
 What the model leaves out
     * HTTP, content negotiation, API discovery and the aggregation layer; requests are method calls, and a
@@ -116,6 +118,8 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 _NAMESPACES = for_kind("Namespace")
 _LEASES = for_kind("Lease")
 _PODS = for_kind("Pod")
+_EVENTS = for_kind("Event")
+_EVENT_HAS_DEFAULTS = has_defaults(_EVENTS.api_version, _EVENTS.kind)  # (none: what lets _patch_event_lean skip them)
 _HAND_OVER = object()  # what a quick way answers when the general path must (None is an answer of its own)
 # The kinds the owned create and update take the shorter way for (_create_lean, _update_lean): no defaults, no status
 # on create, no generation, no admission plugin but NamespaceLifecycle, nothing the update strategy changes.
@@ -912,12 +916,17 @@ class APIServer:
         """:meth:`patch` with a body the caller hands over: what it holds becomes part of the patched object as it is,
         instead of being copied first (the kubelet's status, which it only ever replaces, never changes in place).
         Only for bodies nothing in the request changes in place: a Pod's status (not defaulted, no mutating
-        admission); everything else is :meth:`patch`'s. A Pod's status from a client certificate's user takes a shorter
-        way through the same stages (:meth:`_patch_status_lean`); whatever it does not handle goes the general way."""
+        admission), an Event's plain fields (no defaults, no mutating admission); everything else is :meth:`patch`'s. A
+        Pod's status or an Event from a client certificate's user takes a shorter way through the same stages
+        (:meth:`_patch_status_lean`, :meth:`_patch_event_lean`); whatever they do not handle goes the general way."""
         kind = _resolve(kind_or_resource)
         ns = self._request_namespace(kind, None, namespace)
         if kind is _PODS and subresource == "status":
             patched = self._patch_status_lean(ns, name, merge_patch_body, user)
+            if patched is not None:
+                return patched
+        elif kind is _EVENTS and not subresource:
+            patched = self._patch_event_lean(ns, name, merge_patch_body, user)
             if patched is not None:
                 return patched
         req = Request("patch", kind, ns, name, subresource, user)
@@ -967,6 +976,49 @@ class APIServer:
         if not revision:
             return None
         self._log_lean("patch", "pods/status", ns, name, user, revision, 200)
+        return patched
+
+    def _patch_event_lean(self, ns: str, name: str, patch: Obj, user: Credentials) -> Obj | None:
+        """The stages of :meth:`_patch` and :meth:`_guaranteed_update` for an owned patch of an Event (the recorder's
+        repeat: ``count``, ``lastTimestamp``, ``message``), called directly: authorization, the stored Event decoded and
+        the merge, the resourceVersion check, NamespaceLifecycle, ``BeforeUpdate``, validation, the no-op check, etcd's
+        compare-and-put and the log record. An Event has no defaults and no mutating admission plugin acts on it, so
+        the general path would change nothing else. ``None`` whenever the request needs more than that (a token, a
+        missing Event or namespace, a conflict, a bad patch, an invalid Event, ...): nothing has been written or
+        changed but this request's own new object, and the general path then answers as it always does. Proven equal
+        to the general path by ``tests/test_speed_kubelet_paths.py``."""
+        kind = _EVENTS
+        if type(user) is not UserInfo or type(patch) is not dict or _EVENT_HAS_DEFAULTS:
+            return None
+        if not self.authorizer.authorize_request(user, "patch", kind.resource, kind.group, ns, name, "")[0]:
+            return None
+        key = kind.key(name, ns or None)
+        kv = self.store.get(key)
+        if kv is None:
+            return None
+        current = decode(kv.value, kv.mod_revision)  # this request's own decoding (the Event kind is not cached)
+        patched = merge_patch(current, patch)
+        meta = patched.get("metadata")
+        if type(meta) is not dict or meta.get("name") != name or (meta.get("namespace") or "") != ns:
+            return None
+        old_meta = current["metadata"]
+        rv = (patch.get("metadata") or {}).get("resourceVersion")
+        if rv and rv != old_meta["resourceVersion"]:
+            return None
+        meta = patched["metadata"] = {**meta, "resourceVersion": old_meta["resourceVersion"]}
+        if self._lean_update_refused(ns, meta, old_meta):
+            return None
+        self._before_update(strategy_for(kind), "", patched, current)
+        if admission.problems(patched, current):
+            return None
+        value = encode(patched)
+        if value == kv.value or _same_object(patched, current):
+            return current
+        revision = self.store._put_if(key, kv.mod_revision, value)  # txn: mod_revision unchanged, then put
+        if not revision:
+            return None
+        meta["resourceVersion"] = str(revision)
+        self._log_lean("patch", kind.group_resource, ns, name, user, revision, 200)
         return patched
 
     def _patch(self, req: Request) -> Obj:

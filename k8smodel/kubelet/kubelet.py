@@ -581,9 +581,16 @@ def containers_ready_condition(spec: Mapping[str, Any], statuses: list[Obj], pha
     return _condition_from_lists("ContainersReady", "ContainersNotReady", unknown, "unready", unready)
 
 
-def pod_ready_condition(spec: Mapping[str, Any], statuses: list[Obj], phase: str, conditions: list[Obj]) -> Obj:
-    """``GeneratePodReadyCondition``: ``ContainersReady``, then the readiness gates."""
-    cr = containers_ready_condition(spec, statuses, phase)
+def pod_ready_condition(
+    spec: Mapping[str, Any],
+    statuses: list[Obj],
+    phase: str,
+    conditions: list[Obj],
+    containers_ready: Obj | None = None,
+) -> Obj:
+    """``GeneratePodReadyCondition``: ``ContainersReady``, then the readiness gates. ``containers_ready`` is
+    ``containers_ready_condition(spec, statuses, phase)`` when the caller has it already (it is only read here)."""
+    cr = containers_ready_condition(spec, statuses, phase) if containers_ready is None else containers_ready
     if cr["status"] != "True":
         return {**cr, "type": "Ready"}
     messages = []
@@ -1315,8 +1322,13 @@ class Kubelet:
         )
         everything = [*containers, *inits]
         latest = rs.sandboxes[0].id if rs.sandboxes else None
-        regular = {c.get("name") for c in spec.get("containers") or []}
-        initialized = any(c.sandbox_id == latest and c.name in regular for c in rs.containers)
+        initialized = False
+        if rs.containers:
+            regular = {c.get("name") for c in spec.get("containers") or []}
+            for c in rs.containers:  # (a plain loop: no generator on every sync)
+                if c.sandbox_id == latest and c.name in regular:
+                    initialized = True
+                    break
         phase = get_phase(pod, everything, terminal, initialized)
         if phase not in TERMINAL_PHASES:
             if old.get("phase") in TERMINAL_PHASES:
@@ -1338,8 +1350,9 @@ class Kubelet:
             {"type": "PodReadyToStartContainers", "status": "False" if pod_sandbox_changed(pod, rs)[0] else "True"}
         )
         conditions.append(pod_initialized_condition(spec, everything, phase))
-        conditions.append(pod_ready_condition(spec, everything, phase, conditions))
-        conditions.append(containers_ready_condition(spec, everything, phase))
+        ready = containers_ready_condition(spec, everything, phase)  # (a pure function: computed once for both)
+        conditions.append(pod_ready_condition(spec, everything, phase, conditions, ready))
+        conditions.append(ready)
         conditions.append({"type": "PodScheduled", "status": "True"})
         status["conditions"] = conditions
         status["hostIP"] = self.node_ip
@@ -1366,6 +1379,8 @@ class Kubelet:
         is_init: bool,
     ) -> list[Obj]:
         """``convertToAPIContainerStatuses``."""
+        if not specs:
+            return []  # (no containers of this kind: every step below would find nothing to do)
         pod = w.pod
         old = {s.get("name"): s for s in previous}
         default = "PodInitializing" if has_init else "ContainerCreating"
@@ -1431,16 +1446,17 @@ class Kubelet:
             else:
                 statuses[name]["lastState"] = converted["state"]
             seen[name] = n + 1
-        for spec in specs:
+        reasons = w.reasons
+        for spec in specs if reasons else ():  # (the waiting reason first: the checks after it only read)
             name = spec.get("name", "")
+            reason = reasons.get(name)
+            if reason is None:
+                continue
             if is_init:
                 s = rs.find(name)
                 if s is not None and s.state == EXITED and s.exit_code == 0:
                     continue
             if not should_container_be_restarted(spec, pod, rs):
-                continue
-            reason = w.reasons.get(name)
-            if reason is None:
                 continue
             st = statuses[name]
             if "terminated" in st["state"]:
@@ -1488,8 +1504,12 @@ class Kubelet:
         probes = self.probes
         uid = w.uid
         triggers: list[str] = []
-        sidecar_names = {c.get("name") for c in _spec(w.pod).get("initContainers") or [] if is_sidecar(c)}
-        for st, init in [*((s, False) for s in containers), *((s, True) for s in inits)]:
+        init_specs = _spec(w.pod).get("initContainers")
+        sidecar_names = {c.get("name") for c in init_specs if is_sidecar(c)} if init_specs else ()
+        pairs = [(s, False) for s in containers]
+        if inits:
+            pairs += [(s, True) for s in inits]
+        for st, init in pairs:
             name = st["name"]
             running = "running" in st["state"]
             live = self._live(uid, st.get("containerID", "")) if running else None
@@ -1524,15 +1544,10 @@ class Kubelet:
             when = (
                 before.get("lastTransitionTime") if before is not None and before.get("status") == c["status"] else now
             )
-            conditions.append(
-                {
-                    "type": c["type"],
-                    "status": c["status"],
-                    "lastProbeTime": None,
-                    "lastTransitionTime": when,
-                    **{k: v for k, v in c.items() if k not in ("type", "status")},
-                }
-            )
+            condition = {"type": c["type"], "status": c["status"], "lastProbeTime": None, "lastTransitionTime": when}
+            if len(c) > 2:  # reason, message (what else it has comes after, as a ** of the rest would put it)
+                condition.update({k: v for k, v in c.items() if k != "type" and k != "status"})
+            conditions.append(condition)
         status["conditions"] = conditions
         start = old.get("startTime") or (w.pod.get("status") or {}).get("startTime") or now
         status["startTime"] = start
@@ -1752,7 +1767,10 @@ def _differ_semantically(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool
     if old.get("spec") != new.get("spec"):
         return True
     om, nm = old.get("metadata") or {}, new.get("metadata") or {}
-    return any(om.get(k) != nm.get(k) for k in _SEMANTIC_META)
+    for k in _SEMANTIC_META:  # noqa: SIM110 (a plain loop: no generator on every Pod update)
+        if om.get(k) != nm.get(k):
+            return True
+    return False
 
 
 def _declared_ports(pod: Mapping[str, Any]) -> frozenset[int]:
