@@ -955,19 +955,8 @@ class APIServer:
             return None
         # the watch cache's object of the stored version (never changed here: merge_patch copies what it changes)
         current = self.fanout.cached(key, kv) or decode(kv.value, kv.mod_revision)
-        patched = merge_patch(current, patch)
-        meta = patched.get("metadata")
-        if type(meta) is not dict or meta.get("name") != name or (meta.get("namespace") or "") != ns:
-            return None
-        old_meta = current["metadata"]
-        rv = (patch.get("metadata") or {}).get("resourceVersion")
-        if rv and rv != old_meta["resourceVersion"]:
-            return None
-        meta = patched["metadata"] = {**meta, "resourceVersion": old_meta["resourceVersion"]}
-        if self._lean_update_refused(ns, meta, old_meta):
-            return None
-        self._before_update(strategy_for(kind), "status", patched, current)
-        if admission.problems(patched, current, "status"):
+        patched = self._lean_merged(kind, ns, name, patch, current, "status")
+        if patched is None:
             return None
         value = encode(patched)
         if value == kv.value or _same_object(patched, current):
@@ -997,6 +986,24 @@ class APIServer:
         if kv is None:
             return None
         current = decode(kv.value, kv.mod_revision)  # this request's own decoding (the Event kind is not cached)
+        patched = self._lean_merged(kind, ns, name, patch, current, "")
+        if patched is None:
+            return None
+        value = encode(patched)
+        if value == kv.value or _same_object(patched, current):
+            return current
+        revision = self.store._put_if(key, kv.mod_revision, value)  # txn: mod_revision unchanged, then put
+        if not revision:
+            return None
+        patched["metadata"]["resourceVersion"] = str(revision)
+        self._log_lean("patch", kind.group_resource, ns, name, user, revision, 200)
+        return patched
+
+    def _lean_merged(self, kind: Kind, ns: str, name: str, patch: Obj, current: Obj, subresource: str) -> Obj | None:
+        """The middle stages the lean patches share (:meth:`_patch_status_lean`, :meth:`_patch_event_lean`): the
+        merge, the name check, the resourceVersion precondition, NamespaceLifecycle, ``BeforeUpdate`` and validation.
+        The patched object (``current`` untouched: ``merge_patch`` copies what it changes), or ``None`` to hand over to
+        the general path."""
         patched = merge_patch(current, patch)
         meta = patched.get("metadata")
         if type(meta) is not dict or meta.get("name") != name or (meta.get("namespace") or "") != ns:
@@ -1008,17 +1015,9 @@ class APIServer:
         meta = patched["metadata"] = {**meta, "resourceVersion": old_meta["resourceVersion"]}
         if self._lean_update_refused(ns, meta, old_meta):
             return None
-        self._before_update(strategy_for(kind), "", patched, current)
-        if admission.problems(patched, current):
+        self._before_update(strategy_for(kind), subresource, patched, current)
+        if admission.problems(patched, current, subresource) if subresource else admission.problems(patched, current):
             return None
-        value = encode(patched)
-        if value == kv.value or _same_object(patched, current):
-            return current
-        revision = self.store._put_if(key, kv.mod_revision, value)  # txn: mod_revision unchanged, then put
-        if not revision:
-            return None
-        meta["resourceVersion"] = str(revision)
-        self._log_lean("patch", kind.group_resource, ns, name, user, revision, 200)
         return patched
 
     def _patch(self, req: Request) -> Obj:
