@@ -26,6 +26,7 @@ from k8smodel.apiserver import APIServer
 from k8smodel.apiserver.authn import ADMIN, AUTHENTICATED_GROUP, UserInfo
 from k8smodel.record import EventRecorder
 from k8smodel.sim import Simulation
+from tests.test_speed_apiserver import _event as _apiserver_event
 
 NODE = UserInfo("system:node:node-1", ("system:nodes", AUTHENTICATED_GROUP))  # no RBAC binding: 403 everywhere
 TOKEN_USER = UserInfo("alice", ("system:masters", AUTHENTICATED_GROUP))
@@ -49,22 +50,14 @@ def _state(api: APIServer) -> Any:
 
 
 def _event(name: str, namespace: str) -> dict[str, Any]:
-    return {
-        "apiVersion": "v1",
-        "kind": "Event",
-        "metadata": {"name": name, "namespace": namespace},
-        "involvedObject": {"kind": "Pod", "apiVersion": "v1", "namespace": namespace, "name": "web", "uid": "u-1"},
-        "reason": "Unhealthy",
-        "message": "Readiness probe failed: HTTP probe failed with statuscode: 503",
-        "source": {"component": "kubelet", "host": "node-1"},
-        "firstTimestamp": "2026-01-01T00:00:00Z",
-        "lastTimestamp": "2026-01-01T00:00:00Z",
-        "count": 1,
-        "type": "Warning",
-        "eventTime": None,
-        "reportingComponent": "kubelet",
-        "reportingInstance": "node-1",
-    }
+    """test_speed_apiserver's Event, as the kubelet's probe failure that it repeats."""
+    return _apiserver_event(
+        name,
+        namespace,
+        reason="Unhealthy",
+        message="Readiness probe failed: HTTP probe failed with statuscode: 503",
+        type="Warning",
+    )
 
 
 def _event_patches(variant: str, seed: int) -> Any:

@@ -955,17 +955,7 @@ class APIServer:
             return None
         # the watch cache's object of the stored version (never changed here: merge_patch copies what it changes)
         current = self.fanout.cached(key, kv) or decode(kv.value, kv.mod_revision)
-        patched = self._lean_merged(kind, ns, name, patch, current, "status")
-        if patched is None:
-            return None
-        value = encode(patched)
-        if value == kv.value or _same_object(patched, current):
-            return current
-        revision = self._put_owned(key, kv.mod_revision, value, patched)
-        if not revision:
-            return None
-        self._log_lean("patch", "pods/status", ns, name, user, revision, 200)
-        return patched
+        return self._lean_patch(kind, "status", ns, name, key, kv, current, patch, user)
 
     def _patch_event_lean(self, ns: str, name: str, patch: Obj, user: Credentials) -> Obj | None:
         """The stages of :meth:`_patch` and :meth:`_guaranteed_update` for an owned patch of an Event (the recorder's
@@ -986,29 +976,31 @@ class APIServer:
         if kv is None:
             return None
         current = decode(kv.value, kv.mod_revision)  # this request's own decoding (the Event kind is not cached)
-        patched = self._lean_merged(kind, ns, name, patch, current, "")
-        if patched is None:
-            return None
-        value = encode(patched)
-        if value == kv.value or _same_object(patched, current):
-            return current
-        revision = self.store._put_if(key, kv.mod_revision, value)  # txn: mod_revision unchanged, then put
-        if not revision:
-            return None
-        patched["metadata"]["resourceVersion"] = str(revision)
-        self._log_lean("patch", kind.group_resource, ns, name, user, revision, 200)
-        return patched
+        return self._lean_patch(kind, "", ns, name, key, kv, current, patch, user)
 
-    def _lean_merged(self, kind: Kind, ns: str, name: str, patch: Obj, current: Obj, subresource: str) -> Obj | None:
-        """The middle stages the lean patches share (:meth:`_patch_status_lean`, :meth:`_patch_event_lean`): the
-        merge, the name check, the resourceVersion precondition, NamespaceLifecycle, ``BeforeUpdate`` and validation.
-        The patched object (``current`` untouched: ``merge_patch`` copies what it changes), or ``None`` to hand over to
-        the general path."""
+    def _lean_patch(
+        self,
+        kind: Kind,
+        subresource: str,
+        ns: str,
+        name: str,
+        key: str,
+        kv: Any,
+        current: Obj,
+        patch: Obj,
+        user: Credentials,
+    ) -> Obj | None:
+        """The stages the lean patches share after reading the stored object (:meth:`_patch_status_lean`,
+        :meth:`_patch_event_lean`): the merge, the name check, the resourceVersion precondition, NamespaceLifecycle,
+        ``BeforeUpdate``, validation, the no-op check, etcd's compare-and-put and the log record. ``current`` is left
+        untouched (``merge_patch`` copies what it changes). The patched object as stored, ``current`` for a no-op, or
+        ``None`` to hand over to the general path (nothing written). A Pod (a kind the watch cache keeps) is handed to
+        the watchers as written (:meth:`_put_owned`); an Event is stored as bytes for them to decode."""
+        old_meta = current["metadata"]
         patched = merge_patch(current, patch)
         meta = patched.get("metadata")
         if type(meta) is not dict or meta.get("name") != name or (meta.get("namespace") or "") != ns:
             return None
-        old_meta = current["metadata"]
         rv = (patch.get("metadata") or {}).get("resourceVersion")
         if rv and rv != old_meta["resourceVersion"]:
             return None
@@ -1018,6 +1010,19 @@ class APIServer:
         self._before_update(strategy_for(kind), subresource, patched, current)
         if admission.problems(patched, current, subresource) if subresource else admission.problems(patched, current):
             return None
+        value = encode(patched)
+        if value == kv.value or _same_object(patched, current):
+            return current
+        if kind is _PODS:  # a kind the watch cache keeps
+            revision = self._put_owned(key, kv.mod_revision, value, patched)
+        else:
+            revision = self.store._put_if(key, kv.mod_revision, value)  # txn: mod_revision unchanged, then put
+            if revision:
+                meta["resourceVersion"] = str(revision)
+        if not revision:
+            return None
+        resource = f"{kind.group_resource}/{subresource}" if subresource else kind.group_resource
+        self._log_lean("patch", resource, ns, name, user, revision, 200)
         return patched
 
     def _patch(self, req: Request) -> Obj:
