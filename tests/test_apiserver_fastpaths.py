@@ -57,14 +57,16 @@ def _random_history(api: APIServer, seed: int, steps: int = 120) -> None:
 
 @pytest.mark.parametrize("seed", range(6))
 def test_live_watches_see_what_a_replay_from_history_sees(seed: int) -> None:
-    # watch.py: live delivery uses the remembered trigger values and matches; a replay (resource_version given)
-    # decodes every previous object. Both must give the same events, for indexed (a kubelet's spec.nodeName) and
-    # plain (label selector) watches.
+    # watch.py: live delivery uses the remembered trigger values and matches (and a previous version whose trigger
+    # value is not the watch's own does not match, undecoded); a replay (resource_version given) decodes every
+    # previous object. Both must give the same events, for indexed (a kubelet's spec.nodeName) and plain (label
+    # selector) watches.
     api = APIServer(Simulation(seed))
     start = str(api.store.revision)
     selectors = [
         {"field_selector": "spec.nodeName=node-1"},
         {"field_selector": "spec.nodeName=node-2", "label_selector": "app=web"},
+        {"field_selector": "spec.nodeName=node-1,status.phase=Running"},
         {"label_selector": "app=web"},
         {},
     ]

@@ -293,10 +293,11 @@ class WatchFanout:
                 else:
                     latest.pop(key, None)
             watchers = g.plain
+            previous = None
             if g.by_value:
                 # indexedTrigger: the watchers of the object's trigger value now and before the change
                 known = g.values
-                current = previous = None
+                current = None
                 if event.type is _PUT:
                     current = g.trigger(_decoded(event, "cur", cache))  # type: ignore[misc]
                 if event.prev_kv is not None:
@@ -321,6 +322,11 @@ class WatchFanout:
             for w in watchers:
                 if w.stopped or rev < w.min_rev or not key.startswith(w.prefix):
                     continue
+                if previous is not None and w.trigger is not None and previous != w.trigger:
+                    # The previous version's trigger value is not the one this watch's selector requires
+                    # (spec.nodeName=<node> is one of its requirements), so it did not match: known without
+                    # decoding it (a Pod bound to this kubelet's node was unassigned before).
+                    w.matched[key] = False
                 delivered = _transform(event, w.matches, cache, w.matched)
                 if delivered is None:
                     continue

@@ -566,13 +566,27 @@ def sort_active_pods_with_ranks(
         raise ValueError(f"{len(pods)} pods but {len(ranks)} ranks: the two lists must have equal length")
     facts = facts_of or _facts
     records = []
+    # the log2 bucket of each distinct time, once: Pods created or made ready together share their times
+    bucket_of: dict[float, int] = {}
     for pod, rank in zip(pods, ranks, strict=True):
         f = facts(pod)
         if now is None:
             rb = cb = 0
         else:
-            rb = _log_bucket(f.ready_time, now) if f.ready_time is not None else 0
-            cb = _log_bucket(f.created, now) if f.created is not None else 0
+            t = f.ready_time
+            if t is None:
+                rb = 0
+            else:
+                rb = bucket_of.get(t)  # type: ignore[assignment]
+                if rb is None:
+                    rb = bucket_of[t] = _log_bucket(t, now)
+            t = f.created
+            if t is None:
+                cb = 0
+            else:
+                cb = bucket_of.get(t)  # type: ignore[assignment]
+                if cb is None:
+                    cb = bucket_of[t] = _log_bucket(t, now)
         prefix = (not f.unassigned, f.phase, f.ready, f.cost, -rank)
         records.append((prefix, f.ready, f.ready_time, rb, f.restarts, f.created, cb, f.uid, pod))
     records.sort(key=cmp_to_key(_ranked_cmp(now)))

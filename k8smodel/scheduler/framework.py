@@ -798,7 +798,7 @@ class Framework:
             if codes is None:
                 continue
             newly = alive & (codes != 0)
-            if newly.any():
+            if np.count_nonzero(newly):
                 if fail_plugin is None:
                     fail_plugin = np.full(k, -1, dtype=np.int64)
                     fail_code = np.zeros(k, dtype=np.int64)
@@ -937,7 +937,7 @@ class Framework:
                 feas_slots.append(slots[ok])
                 feas_cols.append(cols[:, ok])
                 bad = ~ok
-                if bad.any():
+                if np.count_nonzero(bad):
                     fail_slot_parts.append(slots[bad])
                     fail_key_parts.append(fpl[bad] * (1 << 32) + fcode[bad])  # type: ignore[index]
             done += k

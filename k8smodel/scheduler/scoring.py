@@ -141,7 +141,7 @@ def scaled_utilization(requested: ArrayLike, capacity: ArrayLike, maximum: int =
     small = r <= _INT64_MAX // maximum
     result = np.where(zero, 0, np.where(full, maximum, np.where(middle & small, (r * maximum) // safe_c, 0)))
     big = np.atleast_1d(middle & ~small)
-    if big.any():  # the 128-bit path, in Python ints
+    if np.count_nonzero(big):  # the 128-bit path, in Python ints
         result = np.array(np.atleast_1d(result), dtype=np.int64, copy=True)
         r1, c1 = np.atleast_1d(r), np.atleast_1d(c)
         result[big] = [int(ri) * maximum // int(ci) for ri, ci in zip(r1[big], c1[big], strict=True)]

@@ -84,7 +84,7 @@ def _pair_counts(cycle: Cycle, counts: np.ndarray, topology_key: str, into: dict
     vids = idx.ids[slots]
     c = counts[slots]
     has = (vids >= 0) & (c != 0)
-    if not has.any():
+    if not np.count_nonzero(has):
         return
     sums = np.bincount(vids[has], weights=c[has], minlength=len(idx.values)).astype(np.int64)
     for vid in np.flatnonzero(sums).tolist():
@@ -315,7 +315,7 @@ class InterPodAffinity(Plugin):
                     idx = snapshot.label_ids(t.topology_key)
                     vids = idx.ids[order]
                     has = (vids >= 0) & (counts > 0) & labelled
-                    if not has.any():
+                    if not np.count_nonzero(has):
                         continue
                     sums = np.bincount(vids[has], weights=counts[has], minlength=len(idx.values)).astype(np.int64)
                     for vid in np.flatnonzero(sums).tolist():

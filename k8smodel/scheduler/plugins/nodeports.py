@@ -41,7 +41,7 @@ class NodePorts(Plugin):
     def filter_vec(self, cycle: Cycle, slots: np.ndarray, alive: np.ndarray) -> np.ndarray | None:
         snapshot = cycle.snapshot
         busy = alive & (snapshot.num[N_PORTS, slots] > 0)
-        if not busy.any():
+        if not np.count_nonzero(busy):
             return None
         want = self._want(cycle)
         codes = np.zeros(len(slots), dtype=np.int32)

@@ -236,11 +236,11 @@ class NodeResourcesFit(Plugin):
                 checks.append((name, q, a, r))
             for name, q, a, r in checks:
                 fail = q > a - r
-                if fail.any():
+                if np.count_nonzero(fail):
                     bits |= fail.astype(np.int64) << len(names)
                     unres = unres | (fail & (q > a))
                 names.append(f"Insufficient {name}")
-        if not bits.any():
+        if not np.count_nonzero(bits):
             return None
         bits = np.asarray(bits, dtype=np.int64)
         key = bits * 2 + unres

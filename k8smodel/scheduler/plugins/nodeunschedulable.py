@@ -37,7 +37,7 @@ class NodeUnschedulable(Plugin):
         if _tolerates(cycle):
             return None
         unsched = cycle.cols(slots)[UNSCHED]
-        if not unsched.any():
+        if not np.count_nonzero(unsched):
             return None
         return np.where(unsched != 0, cycle.code(self.NAME, _STATUS), 0)
 

@@ -344,7 +344,7 @@ class PodTopologySpread(Plugin):
         if c.taints_policy == HONOR:
             tolerations = list((cycle.pod.get("spec") or {}).get("tolerations") or ())
             table = untolerated_table(cycle.snapshot.taint_sets, tolerations, self._tables, "filter")
-            if table.any():
+            if np.count_nonzero(table):
                 mask = mask & ~table[cycle.snapshot.num[TAINTS]]
         return mask
 
@@ -478,7 +478,7 @@ class PodTopologySpread(Plugin):
             ig = np.zeros(len(slots), dtype=bool)
             for c in constraints:
                 ig |= snapshot.label_ids(c.topology_key).ids[slots] < 0
-            if ig.any():
+            if np.count_nonzero(ig):
                 ignored = ig
         n_valid = len(slots) - (0 if ignored is None else int(ignored.sum()))
         # then count the matching Pods of every Node of the cluster, per domain (per slot arrays, no gathers)

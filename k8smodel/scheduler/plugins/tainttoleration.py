@@ -92,7 +92,7 @@ class TaintToleration(Plugin):
 
     def filter_vec(self, cycle: Cycle, slots: np.ndarray, alive: np.ndarray) -> np.ndarray | None:
         table = untolerated_table(cycle.snapshot.taint_sets, _tolerations(cycle.pod), self._tables, "filter")
-        if not table.any():
+        if not np.count_nonzero(table):
             return None
         bad = table[cycle.cols(slots)[TAINTS]]
         return np.where(bad, cycle.code(self.NAME, _STATUS), 0)
@@ -111,7 +111,7 @@ class TaintToleration(Plugin):
         if tolerations is None:
             tolerations = prefer_no_schedule_tolerations(_tolerations(cycle.pod))
         table = untolerated_table(cycle.snapshot.taint_sets, tolerations, self._tables, "score")
-        if not table.any():
+        if not np.count_nonzero(table):
             return np.zeros(len(slots), dtype=np.int64)
         return table[cycle.cols(slots)[TAINTS]]
 
