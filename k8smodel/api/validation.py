@@ -55,10 +55,11 @@ What the model leaves out
 - Lease: ``strategy`` and ``preferredHolder`` (behind the ``CoordinatedLeaderElection`` gate) are not checked.
 - EndpointSlice: object metadata and ``addressType`` only (no endpoints or ports).
 - HPA: metrics and behavior; RBAC: the extra ``invalid label selector.`` error of ``aggregationRule``.
-- Status updates (``/status`` subresource) are validated as upstream's status strategies do for Pods
-  (``ValidatePodStatusUpdate``: metadata and status, not the spec); other kinds' status updates are validated as
-  whole-object updates (upstream: ``ValidateDeploymentStatusUpdate`` and the like, which check the status fields).
-  Node status is right either way (upstream's node status strategy runs ``ValidateNodeUpdate``).
+- Status updates (``/status`` subresource) are validated as upstream's status strategies do for Pods, Deployments
+  and ReplicaSets (``ValidatePodStatusUpdate``, ``ValidateDeploymentStatusUpdate``, ``ValidateReplicaSetStatusUpdate``:
+  metadata and status, not the spec); other kinds' status updates are validated as whole-object updates (upstream
+  checks their status fields too: a Namespace's, an HPA's). Node status is right either way (upstream's node status
+  strategy runs ``ValidateNodeUpdate``).
 - ``ValidatePodUpdate``'s message ends with ``cmp.Diff(oldPod.Spec, mungedPodSpec)``; the model appends a short
   one-line-per-field diff of its own instead (the first line, up to the newline, is upstream's word for word).
 - Go walks resource maps (``limits``, ``requests``, annotations) in random order; the model uses manifest order.
@@ -2263,15 +2264,88 @@ _NOT_METADATA: dict[str, Callable[[Obj], Errors]] = {
     "ServiceAccount": lambda _sa: [],
 }
 
+_GREATER_THAN_REPLICAS = "cannot be greater than status.replicas"
+
+
+def validate_deployment_status(status: Obj, path: str = "status") -> Errors:
+    """Upstream ``ValidateDeploymentStatus`` (``pkg/apis/apps/validation/validation.go``): every count and
+    ``observedGeneration`` non-negative, ``collisionCount`` too when set; ``updatedReplicas``, ``readyReplicas`` and
+    ``availableReplicas`` at most ``replicas``, and ``availableReplicas`` at most ``readyReplicas``."""
+    errs: Errors = []
+    for name in ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas"):
+        errs += validate_nonnegative_field(_i(status, name), f"{path}.{name}")
+    errs += validate_nonnegative_field(_i(status, "unavailableReplicas"), f"{path}.unavailableReplicas")
+    if status.get("collisionCount") is not None:
+        errs += validate_nonnegative_field(_i(status, "collisionCount"), f"{path}.collisionCount")
+    replicas, ready, available = _i(status, "replicas"), _i(status, "readyReplicas"), _i(status, "availableReplicas")
+    updated = _i(status, "updatedReplicas")
+    if updated > replicas:
+        errs.append(invalid(f"{path}.updatedReplicas", updated, _GREATER_THAN_REPLICAS))
+    if ready > replicas:
+        errs.append(invalid(f"{path}.readyReplicas", ready, _GREATER_THAN_REPLICAS))
+    if available > replicas:
+        errs.append(invalid(f"{path}.availableReplicas", available, _GREATER_THAN_REPLICAS))
+    if available > ready:
+        errs.append(invalid(f"{path}.availableReplicas", available, "cannot be greater than readyReplicas"))
+    return errs
+
+
+def validate_deployment_status_update(new: Obj, old: Obj) -> Errors:
+    """Upstream ``ValidateDeploymentStatusUpdate``, what ``deployments/status`` validates
+    (``deploymentStatusStrategy.ValidateUpdate``, ``pkg/registry/apps/deployment/strategy.go``): the object metadata
+    update, the status (:func:`validate_deployment_status`) and a ``collisionCount`` that is not decremented (nor
+    dropped once set). Not the spec: the status strategy has already put the stored spec (and labels) back."""
+    errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+    status, old_status = _m(new, "status"), _m(old, "status")
+    errs += validate_deployment_status(status)
+    count, old_count = status.get("collisionCount"), old_status.get("collisionCount")
+    if old_count is not None and (count is None or _i(status, "collisionCount") < _i(old_status, "collisionCount")):
+        errs.append(invalid("status.collisionCount", 0 if count is None else count, "cannot be decremented"))
+    return errs
+
+
+def validate_replica_set_status(status: Obj, path: str = "status") -> Errors:
+    """Upstream ``ValidateReplicaSetStatus``: every count and ``observedGeneration`` non-negative;
+    ``fullyLabeledReplicas``, ``readyReplicas`` and ``availableReplicas`` at most ``replicas``, and
+    ``availableReplicas`` at most ``readyReplicas``."""
+    errs: Errors = []
+    for name in ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"):
+        errs += validate_nonnegative_field(_i(status, name), f"{path}.{name}")
+    replicas, ready, available = _i(status, "replicas"), _i(status, "readyReplicas"), _i(status, "availableReplicas")
+    fully = _i(status, "fullyLabeledReplicas")
+    if fully > replicas:
+        errs.append(invalid(f"{path}.fullyLabeledReplicas", fully, _GREATER_THAN_REPLICAS))
+    if ready > replicas:
+        errs.append(invalid(f"{path}.readyReplicas", ready, _GREATER_THAN_REPLICAS))
+    if available > replicas:
+        errs.append(invalid(f"{path}.availableReplicas", available, _GREATER_THAN_REPLICAS))
+    if available > ready:
+        errs.append(invalid(f"{path}.availableReplicas", available, "cannot be greater than readyReplicas"))
+    return errs
+
+
+def validate_replica_set_status_update(new: Obj, old: Obj) -> Errors:
+    """Upstream ``ValidateReplicaSetStatusUpdate``, what ``replicasets/status`` validates
+    (``rsStatusStrategy.ValidateUpdate``, ``pkg/registry/apps/replicaset/strategy.go``): the object metadata update
+    and the status (:func:`validate_replica_set_status`); not the spec, which the status strategy put back."""
+    errs = validate_object_meta_update(_m(new, "metadata"), _m(old, "metadata"))
+    return errs + validate_replica_set_status(_m(new, "status"))
+
+
 # Validation of a write to the status subresource, where upstream's status strategy differs from the update's.
-_STATUS_UPDATE: dict[str, Callable[[Obj, Obj], Errors]] = {"Pod": validate_pod_status_update}
+_STATUS_UPDATE: dict[str, Callable[[Obj, Obj], Errors]] = {
+    "Pod": validate_pod_status_update,
+    "Deployment": validate_deployment_status_update,
+    "ReplicaSet": validate_replica_set_status_update,
+}
 
 
 def validate(obj: dict, old: dict | None = None, subresource: str = "") -> list[FieldError]:
     """Validate ``obj`` as the API server would on create (``old`` is None) or update; all errors, in order.
 
     ``subresource="status"`` validates an update of the status subresource, as the kind's status strategy does
-    (for a Pod ``ValidatePodStatusUpdate``; the other kinds' status updates are validated as updates).
+    (``ValidatePodStatusUpdate``, ``ValidateDeploymentStatusUpdate``, ``ValidateReplicaSetStatusUpdate``; the other
+    kinds' status updates are validated as updates).
 
     Never raises: an object of an unknown kind, or one whose fields have the wrong types, gets an
     ``Invalid value`` error instead.
