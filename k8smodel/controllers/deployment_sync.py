@@ -105,17 +105,27 @@ class DeploymentSync:
     ) -> tuple[Obj | None, list[Obj]]:
         """``getAllReplicaSetsAndSyncRevision``: ``(new ReplicaSet or None, all old ones)``, with the new one's
         revision raised to ``max(old revisions) + 1`` and copied to the Deployment."""
-        _, all_old = du.find_old_replica_sets(d, rs_list)
-        new_rs = self.get_new_replica_set(d, rs_list, all_old, create_if_not_existed)
+        # FindOldReplicaSets and getNewReplicaSet both begin with FindNewReplicaSet of the same arguments: once here
+        existing = du.find_new_replica_set(d, rs_list)
+        _, all_old = du.find_old_replica_sets(d, rs_list, new_rs=existing)
+        new_rs = self.get_new_replica_set(d, rs_list, all_old, create_if_not_existed, existing=existing)
         return new_rs, all_old
 
     def get_new_replica_set(
-        self, d: Obj, rs_list: Sequence[Obj], old_rss: Sequence[Obj], create_if_not_existed: bool
+        self,
+        d: Obj,
+        rs_list: Sequence[Obj],
+        old_rss: Sequence[Obj],
+        create_if_not_existed: bool,
+        *,
+        existing: Any = du._UNSET,
     ) -> Obj | None:
         """``getNewReplicaSet``: the ReplicaSet of the current template, its annotations and revision synced; or,
         if there is none and ``create_if_not_existed``, a new one named ``<deployment>-<pod-template-hash>`` with as
-        many replicas as the strategy allows at once."""
-        existing = du.find_new_replica_set(d, rs_list)
+        many replicas as the strategy allows at once. ``existing``: ``FindNewReplicaSet(d, rs_list)``, if the caller
+        has it already."""
+        if existing is du._UNSET:
+            existing = du.find_new_replica_set(d, rs_list)
         new_revision = str(du.max_revision(old_rss) + 1)
         status = d.setdefault("status", {})
         meta = d["metadata"]

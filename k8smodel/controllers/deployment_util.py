@@ -576,6 +576,7 @@ def _without_hash(template: Mapping[str, Any] | None) -> Any:
 
 
 _EMPTY = (None, {}, [])
+_UNSET: Any = object()  # "not given" for an optional argument whose given value may be None
 
 
 def _semantic_equal(a: Any, b: Any) -> bool:
@@ -611,9 +612,13 @@ def find_new_replica_set(deployment: Mapping[str, Any], rs_list: Iterable[Obj]) 
     return None
 
 
-def find_old_replica_sets(deployment: Mapping[str, Any], rs_list: Sequence[Obj]) -> tuple[list[Obj], list[Obj]]:
-    """``FindOldReplicaSets``: ``(old ones that still want Pods, all old ones)``."""
-    new_rs = find_new_replica_set(deployment, rs_list)
+def find_old_replica_sets(
+    deployment: Mapping[str, Any], rs_list: Sequence[Obj], *, new_rs: Any = _UNSET
+) -> tuple[list[Obj], list[Obj]]:
+    """``FindOldReplicaSets``: ``(old ones that still want Pods, all old ones)``. ``new_rs``: what
+    :func:`find_new_replica_set` gives for the same arguments, if the caller has it already."""
+    if new_rs is _UNSET:
+        new_rs = find_new_replica_set(deployment, rs_list)
     new_uid = _uid(new_rs)
     required: list[Obj] = []
     all_old: list[Obj] = []
