@@ -125,15 +125,20 @@ class EventRecorder:
         self._seen: dict[tuple, _Seen] = {}
         self._spam: dict[tuple, _Bucket] = {}
         self.dropped = 0  # events the spam filter or a refused write swallowed
+        self._base: tuple[Any, int] | None = None  # (sim.start, its nanoseconds since the Unix epoch)
 
     def _unique_nanos(self) -> int:
-        start = self.sim.start
-        base = _EPOCH_NANOS if start == EPOCH else round(start.timestamp() * 1_000_000) * 1_000
-        nanos = base + round(self.sim.now * 1_000_000_000)
-        last = getattr(self.sim, "_event_nanos", 0)
+        sim = self.sim
+        start = sim.start
+        base = self._base
+        if base is None or base[0] is not start:  # (the start's nanoseconds, worked out once per start)
+            nanos0 = _EPOCH_NANOS if start == EPOCH else round(start.timestamp() * 1_000_000) * 1_000
+            base = self._base = (start, nanos0)
+        nanos = base[1] + round(sim.now * 1_000_000_000)
+        last = getattr(sim, "_event_nanos", 0)
         if nanos <= last:
             nanos = last + 1
-        self.sim._event_nanos = nanos  # type: ignore[attr-defined]
+        sim._event_nanos = nanos  # type: ignore[attr-defined]
         return nanos
 
     def event(self, obj: dict[str, Any], type: str, reason: str, message: str, *, field_path: str = "") -> None:
@@ -178,7 +183,9 @@ class EventRecorder:
             api = self.api
             # The patch is built here and never touched again (three plain values): hand it over
             # (APIServer._patch_owned), unless the API has no such door or its patch was replaced (a test's).
-            patch = api.patch if "patch" in getattr(api, "__dict__", ()) else getattr(api, "_patch_owned", api.patch)
+            patch = None if "patch" in getattr(api, "__dict__", ()) else getattr(api, "_patch_owned", None)
+            if patch is None:
+                patch = api.patch
             try:
                 patch(
                     "events",
@@ -216,7 +223,9 @@ class EventRecorder:
         api = self.api
         # The Event is built here and never touched again: hand it over (APIServer._create_owned), unless the API
         # has no such door or its create was replaced (a test's fault injection).
-        create = api.create if "create" in getattr(api, "__dict__", ()) else getattr(api, "_create_owned", api.create)
+        create = None if "create" in getattr(api, "__dict__", ()) else getattr(api, "_create_owned", None)
+        if create is None:
+            create = api.create
         try:
             create(event, namespace=namespace, user=self.user)
         except StatusError:

@@ -45,6 +45,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from k8smodel.api.errors import StatusError
+from k8smodel.api.kinds import for_kind
 from k8smodel.kubelet.config import (
     ARCH_LABEL,
     HOSTNAME_LABEL,
@@ -78,6 +79,7 @@ CONTAINER_RUNTIME_VERSION = "containerd://2.0.5"
 KERNEL_VERSION = "6.8.0-60-generic"
 OS_IMAGE = "Ubuntu 24.04.2 LTS"
 
+_NODES = for_kind("Node")
 _DEFAULT_LABELS = (HOSTNAME_LABEL, OS_LABEL, ARCH_LABEL, INSTANCE_TYPE_LABEL, ZONE_LABEL, REGION_LABEL)
 
 # (type, reason and message when fine) of the pressure conditions, in the setters' order
@@ -250,12 +252,23 @@ class NodeStatusManager:
         node = self._get_node()
         meta = node["metadata"]
         self.node_uid = meta.get("uid")
-        self._learn_pod_cidr(node)
-        now = self.sim.now
-        due = self.last_report is None or now - self.last_report >= NODE_STATUS_REPORT_FREQUENCY
-        inputs = (kubelet.boot_id, kubelet.runtime.images_version, kubelet.runtime.network_ready)
-        if not due and meta.get("resourceVersion") == self._seen_rv and inputs == self._seen_inputs:
+        runtime = kubelet.runtime
+        cidr = (node.get("spec") or {}).get("podCIDR")
+        if cidr and cidr != runtime.pod_cidr:  # (_learn_pod_cidr: the range the runtime has already changes nothing)
+            kubelet.set_pod_cidr(cidr)
+        now = self.sim.env._now
+        last = self.last_report
+        due = last is None or now - last >= NODE_STATUS_REPORT_FREQUENCY
+        if (
+            not due
+            and meta.get("resourceVersion") == self._seen_rv
+            and (inputs := self._seen_inputs) is not None
+            and inputs[0] == kubelet.boot_id
+            and inputs[1] == runtime.images_version
+            and inputs[2] == runtime.network_ready
+        ):
             return
+        inputs = (kubelet.boot_id, runtime.images_version, runtime.network_ready)
         old = node.get("status") or {}
         new = self._status(node)
         self._seen_inputs = inputs
@@ -284,8 +297,9 @@ class NodeStatusManager:
         if last is None or get_if_changed is None or "get" in getattr(api, "__dict__", ()):
             node = kubelet.call(api.get, "nodes", kubelet.name, user=kubelet.user)
         else:
+            # (the Node kind itself rather than "nodes": the same request, without looking the resource up again)
             node = kubelet.call(
-                get_if_changed, "nodes", kubelet.name, None, last["metadata"].get("resourceVersion"), user=kubelet.user
+                get_if_changed, _NODES, kubelet.name, None, last["metadata"].get("resourceVersion"), user=kubelet.user
             )
             if node is None:
                 return last
@@ -464,7 +478,7 @@ class LeaseController:
     def _new_lease(self, base: dict[str, Any] | None) -> dict[str, Any] | None:
         """``newLease`` with the kubelet's ``setNodeOwnerFunc``: the Lease to write, owned by the Node."""
         kubelet = self.kubelet
-        now = timestamp_micro(kubelet.sim)
+        now = kubelet.sim.rfc3339_micro()  # (timestamp_micro's text)
         if base is None:
             lease: dict[str, Any] = {
                 "apiVersion": "coordination.k8s.io/v1",
