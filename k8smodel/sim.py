@@ -35,8 +35,9 @@ Durations
     ``HumanDuration`` in ``staging/src/k8s.io/apimachinery/pkg/util/duration/duration.go``.
 
 Garbage collection
-    While :meth:`Simulation.run` runs, Python's cyclic garbage collector's first-generation threshold is raised to
-    :data:`RUN_GC_THRESHOLD` (and restored afterwards): see there for the measurements.
+    While a :class:`Simulation` exists, Python's cyclic garbage collector's first-generation threshold is raised to
+    :data:`RUN_GC_THRESHOLD` (and restored once the last one is gone); :meth:`Simulation.run` raises it again for
+    its own duration if something lowered it in between. See :data:`RUN_GC_THRESHOLD` for the measurements.
 
 The event log
     ``sim.log(kind, **fields)`` appends one record (sequence number, simulated time, kind, fields); it costs
@@ -75,6 +76,7 @@ import hashlib
 import math
 import numbers
 import random
+import weakref
 from collections.abc import Callable, Generator, Iterable
 from datetime import UTC, datetime, timedelta
 from heapq import heappop, heappush
@@ -87,13 +89,43 @@ from simpy.events import NORMAL, Event
 _MISSING = object()
 
 RUN_GC_THRESHOLD = 50_000
-"""Python's cyclic garbage collector's first-generation threshold while :meth:`Simulation.run` runs (restored when it
-returns; the interpreter's default is 700). A simulated cluster allocates millions of short-lived dicts and keeps
-many objects for seconds of simulated time (informer caches, timers, Leases): with 700, the collector ran 1,160 young
-and 7 full collections in the kubelet benchmark's busy hour (2.3 s of about 14 s) and 1,830 young and 13 full ones in
-its 5,000-node heartbeat run (8.9 s of 50 s); with 50,000 far fewer objects outlive a young collection and the full
-ones, which walk every live object, become rare (``benchmarks/bench_kubelet.py --split`` prints the time spent).
-Collection timing changes no result: the model has no finalizers that act on the simulation."""
+"""Python's cyclic garbage collector's first-generation threshold while a :class:`Simulation` exists (the
+interpreter's default, 700, or whatever was set, comes back when the last simulation is garbage; a threshold set
+higher is left alone). A simulated cluster allocates millions of short-lived dicts and keeps many objects for seconds
+of simulated time (informer caches, timers, Leases): with 700, the collector ran 1,160 young and 7 full collections
+in the kubelet benchmark's busy hour (2.3 s of about 14 s) and 1,830 young and 13 full ones in its 5,000-node
+heartbeat run (8.9 s of 50 s); with 50,000 far fewer objects outlive a young collection and the full ones, which walk
+every live object, become rare (``benchmarks/bench_kubelet.py --split`` prints the time spent).
+
+Raising it only while :meth:`Simulation.run` runs is not enough. Between two runs (a cell that applies
+a manifest, fails a node, lists Events) the default came back, and the few thousand objects such a step allocates
+set off young collections that promote what they find, then a full collection over the whole cluster: 0.35 s spent
+between two runs of the busy hour, 0.2 s in the rollout benchmark's two ``rollout status`` waits (measured with
+``gc.callbacks``), a pause the reader feels after a cell that did almost nothing. Collection timing changes no
+result: the model has no finalizers that act on the simulation (the one below only restores the threshold)."""
+
+_gc_state: dict[str, Any] = {"live": 0, "saved": None}  # live simulations; the threshold the first one replaced
+
+
+def _raise_gc_threshold() -> None:
+    """A simulation was made: the first one raises the collector's first threshold (if it is lower)."""
+    if _gc_state["live"] == 0:
+        threshold = gc.get_threshold()
+        _gc_state["saved"] = threshold if threshold[0] < RUN_GC_THRESHOLD else None
+        if threshold[0] < RUN_GC_THRESHOLD:
+            gc.set_threshold(RUN_GC_THRESHOLD, *threshold[1:])
+    _gc_state["live"] += 1
+
+
+def _lower_gc_threshold() -> None:
+    """A simulation is gone: after the last one, the threshold it replaced comes back (unless it was changed since)."""
+    _gc_state["live"] -= 1
+    saved = _gc_state["saved"]
+    if _gc_state["live"] == 0 and saved is not None:
+        _gc_state["saved"] = None
+        if gc.get_threshold()[0] == RUN_GC_THRESHOLD:
+            gc.set_threshold(*saved)
+
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 """The simulated time 0 of every simulation unless told otherwise: 2026-01-01T00:00:00Z."""
@@ -459,6 +491,8 @@ class Simulation:
             raise ValueError("start must be a timezone-aware datetime (Kubernetes timestamps are UTC)")
         self.seed = seed
         self.start = start.astimezone(UTC)
+        _raise_gc_threshold()
+        weakref.finalize(self, _lower_gc_threshold)
         self._start_second = self.start.replace(microsecond=0)
         self._start_micros = self.start.microsecond
         self._stamp: tuple[float, str] = (math.nan, "")  # (whole second, rfc3339 text) of the last stamp

@@ -10,15 +10,16 @@ by hand, ``strftime``, the dataclass constructor).
 
 from __future__ import annotations
 
-import gc
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from k8smodel.apiserver import APIServer
 from k8smodel.etcd import Compare, Event, KeyValue, Op, Store
-from k8smodel.sim import RUN_GC_THRESHOLD, Simulation
+from k8smodel.sim import Simulation
 
 
 def _pod(name: str, node: str = "", labels: dict | None = None, annotations: dict | None = None) -> dict:
@@ -145,19 +146,54 @@ def test_cached_timestamps_are_strftimes(start: datetime) -> None:
         assert sim.rfc3339_micro(t) == micro
 
 
-def test_the_collector_threshold_is_raised_only_while_running() -> None:
-    before = gc.get_threshold()
-    sim = Simulation(0)
-    during: list[tuple[int, ...]] = []
-    sim.call_at(1, lambda: during.append(gc.get_threshold()))
-    sim.run(2)
-    assert during[0][0] == max(before[0], RUN_GC_THRESHOLD)
-    assert gc.get_threshold() == before
+_THRESHOLD_CONTRACT = """
+import gc
+from k8smodel.sim import RUN_GC_THRESHOLD, Simulation
 
-    def fail() -> None:
-        raise RuntimeError("boom")
+before = gc.get_threshold()
+assert before[0] < RUN_GC_THRESHOLD, before
+sim = Simulation(0)
+raised = (RUN_GC_THRESHOLD, *before[1:])
+assert gc.get_threshold() == raised  # from the moment a simulation exists
+during = []
+sim.call_at(1, lambda: during.append(gc.get_threshold()))
+sim.run(2)
+assert during == [raised] and gc.get_threshold() == raised  # during a run and between runs
 
-    sim.call_at(3, fail)
-    with pytest.raises(RuntimeError):
-        sim.run(4)
-    assert gc.get_threshold() == before
+
+def fail():
+    raise RuntimeError("boom")
+
+
+sim.call_at(3, fail)
+try:
+    sim.run(4)
+except RuntimeError:
+    pass
+assert gc.get_threshold() == raised
+gc.set_threshold(*before)  # lowered by hand between runs: a run raises it for its own duration only
+sim.call_at(5, lambda: during.append(gc.get_threshold()))
+sim.run(6)
+assert during[-1] == raised and gc.get_threshold() == before
+gc.set_threshold(*raised)
+other = Simulation(1)
+del sim
+gc.collect()
+assert gc.get_threshold() == raised  # one simulation is still there
+del other
+gc.collect()
+assert gc.get_threshold() == before  # the last one is gone: the threshold it replaced is back
+gc.set_threshold(200_000, 10, 10)  # set higher by the user: left alone, now and afterwards
+sim = Simulation(2)
+assert gc.get_threshold() == (200_000, 10, 10)
+del sim
+gc.collect()
+assert gc.get_threshold() == (200_000, 10, 10)
+print("ok")
+"""
+
+
+def test_the_collector_threshold_is_raised_while_a_simulation_exists() -> None:
+    # In a fresh interpreter: this one's other tests keep simulations alive for as long as the collector lets them.
+    done = subprocess.run([sys.executable, "-c", _THRESHOLD_CONTRACT], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
