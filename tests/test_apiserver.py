@@ -306,7 +306,9 @@ def test_merge_patch_rfc7386():
 def test_bind_and_already_bound(api, sim):
     api.create(pod())
     sim.run(3)
-    bound = api.bind("web", "default", "node-1")
+    answer = api.bind("web", "default", "node-1")
+    assert answer == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+    bound = api.get("pods", "web")
     assert bound["spec"]["nodeName"] == "node-1"
     assert bound["status"]["conditions"] == [
         {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": "2026-01-01T00:00:03Z"}

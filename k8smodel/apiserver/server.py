@@ -1446,7 +1446,8 @@ class APIServer:
         dry_run: bool = False,
     ) -> Obj:
         """``POST pods/<name>/binding`` (``BindingREST``): set ``spec.nodeName`` and the ``PodScheduled``
-        condition; ``409`` if the Pod is already bound (``pod web is already assigned to node "node-1"``)."""
+        condition; ``409`` if the Pod is already bound (``pod web is already assigned to node "node-1"``). Returns
+        upstream's answer, a ``Status`` of ``Success`` with code 201 (GET the Pod to see it bound)."""
         pods = for_kind("Pod")
         req = Request("create", pods, namespace or "default", pod_name, "binding", user)
         req.dry_run = dry_run
@@ -1491,11 +1492,14 @@ class APIServer:
             pod.setdefault("status", {}), {"type": "PodScheduled", "status": "True"}, self.sim.rfc3339()
         )
         if req.dry_run:
-            return pod
-        revision = self.store._put_if(key, kv.mod_revision, encode(pod))  # txn: mod_revision unchanged, then put
-        meta["resourceVersion"] = str(revision)
+            return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+        # The bound Pod is the server's own decoding, changed here and handed to no caller (the answer is a Status,
+        # as BindingREST's): the watchers get it as it is, without decoding what was written (_put_owned).
+        revision = self._put_owned(key, kv.mod_revision, encode(pod), pod)
+        if not revision:  # (etcd's compare failed: not while the model runs one request at a time)
+            raise errors.conflict("pods", name)
         self._log_write(req, "create", name, revision, 201)
-        return pod
+        return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 
     # ---- watch -------------------------------------------------------------------------------------------
 
