@@ -161,3 +161,25 @@ def test_the_same_run_without_the_watch_cache(monkeypatch: pytest.MonkeyPatch) -
     assert with_cache[1] == without[1]
     assert with_cache[0] == without[0]
     assert with_cache[2] == without[2]
+
+
+def test_relabelled_previous_versions_are_exact_decodings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # watch.py _decoded: the previous version of a change (a deleted Pod, the version a bind or a deletion replaced)
+    # is the watch cache's object relabelled with the change's revision instead of a new decoding: exactly what
+    # decoding the old bytes with that revision gives.
+    relabelled: list[tuple[dict, bytes, int]] = []
+    original = watch_module._decoded
+
+    def recording(event: Any, which: str, cache: dict[str, Any]) -> dict:
+        fresh = which == "prev" and which not in cache and "prev_src" in cache
+        obj = original(event, which, cache)
+        if fresh:
+            relabelled.append((obj, event.prev_kv.value, event.kv.mod_revision))
+        return obj
+
+    monkeypatch.setattr(watch_module, "_decoded", recording)
+    cluster = Cluster(seed=4)
+    _scenario(cluster)
+    assert len(relabelled) >= 20, len(relabelled)  # (24 in this scenario: deletions and replaced versions)
+    for obj, value, revision in relabelled:
+        _exactly(obj, decode(value, revision))
