@@ -572,7 +572,7 @@ class Indexer:
     position, or a position before a :meth:`replace` or :meth:`add_indexers`, is ``None``: read everything again.
     """
 
-    __slots__ = ("_indexers", "_indices", "_items", "_key_func", "_log", "_log_base")
+    __slots__ = ("_indexers", "_indices", "_items", "_key_func", "_log", "_log_base", "_values")
 
     def __init__(
         self, key_func: Callable[[Any], str] = meta_namespace_key, indexers: Mapping[str, IndexFunc] | None = None
@@ -581,6 +581,10 @@ class Indexer:
         self._items: dict[str, Any] = {}
         self._indexers: dict[str, IndexFunc] = dict(indexers or {})
         self._indices: dict[str, dict[str, dict[str, None]]] = {name: {} for name in self._indexers}
+        # each index's values of each stored object, as its function gave them when the object was stored: the
+        # old values of the next update of that key, without calling the function on the old object again (index
+        # functions are pure functions of the object, which nobody changes once it is stored)
+        self._values: dict[str, dict[str, Any]] = {name: {} for name in self._indexers}
         self._log: list[Any] = []
         self._log_base = 0  # the position of _log[0]
 
@@ -639,6 +643,7 @@ class Indexer:
         items = {self._key_func(obj): obj for obj in objs}
         self._items = items
         self._indices = {name: {} for name in self._indexers}
+        self._values = {name: {} for name in self._indexers}
         self._log_base += len(self._log) + 1  # every earlier position is now too old
         self._log = []
         for key, obj in items.items():
@@ -663,8 +668,10 @@ class Indexer:
             self._indexers[name] = fn
             index: dict[str, dict[str, None]] = {}
             self._indices[name] = index
+            stored = self._values[name] = {}
             for key, obj in self._items.items():
-                for value in fn(obj):
+                values = stored[key] = fn(obj)
+                for value in values:
                     index.setdefault(value, {})[key] = None
         self._log_base += len(self._log) + 1  # the new indices were built without the log
         self._log = []
@@ -708,9 +715,20 @@ class Indexer:
 
     def _update_indices(self, old: Any, new: Any, key: str) -> None:
         """``updateIndices``: move ``key`` from the old object's index values to the new one's."""
+        values = self._values
         for name, fn in self._indexers.items():
-            old_values = fn(old) if old is not None else ()
-            new_values = fn(new) if new is not None else ()
+            stored = values[name]
+            if old is None:
+                old_values = ()
+            else:
+                old_values = stored.get(key)
+                if old_values is None:  # (not stored through this method: ask the function)
+                    old_values = fn(old)
+            if new is None:
+                new_values = ()
+                stored.pop(key, None)
+            else:
+                new_values = stored[key] = fn(new)
             if old_values == new_values:
                 continue
             index = self._indices[name]
