@@ -145,8 +145,12 @@ class EventRecorder:
         """Record an Event (``Eventf``): aggregate, de-duplicate, filter spam, then create or patch."""
         if type not in (NORMAL, WARNING):
             raise ValueError(f"event type must be {NORMAL!r} or {WARNING!r}, not {type!r}")
-        ref = object_reference(obj, field_path)
-        obj_key = (ref["kind"], ref.get("namespace", ""), ref["name"], ref.get("uid", ""), ref["apiVersion"])
+        # The keys read what object_reference(obj, field_path) would hold (a falsy namespace or uid is left out of the
+        # reference: ""); the reference itself is built only for a new Event.
+        meta = obj.get("metadata") or {}
+        namespace = meta.get("namespace") or ""
+        uid = meta.get("uid") or ""
+        obj_key = (obj.get("kind", ""), namespace, meta.get("name", ""), uid, obj.get("apiVersion", ""))
         now = self.sim.now
 
         # EventAggregate: similar events (all but the message) within the interval.
@@ -162,7 +166,7 @@ class EventRecorder:
             message = AGGREGATE_PREFIX + message
             key: tuple = ("aggregate", *agg_key)
         else:
-            key = (*obj_key, ref.get("fieldPath", ""), type, reason, message)
+            key = (*obj_key, field_path or "", type, reason, message)
 
         # eventObserve: a repeat of the same key patches count and lastTimestamp.
         seen = self._seen.get(key)
@@ -200,7 +204,8 @@ class EventRecorder:
                     self.dropped += 1
                     return
                 # The Event expired or was deleted: record it anew (recordToSink's fallback to create).
-        namespace = ref.get("namespace") or "default"
+        ref = object_reference(obj, field_path)
+        namespace = namespace or "default"
         name = f"{ref['name']}.{self._unique_nanos():x}"
         count = seen.count if seen is not None else 1
         first = seen.first if seen is not None else stamp

@@ -422,6 +422,35 @@ def parse_behavior(pod: Mapping[str, Any]) -> dict[str, ContainerBehavior]:
     sidecars = {c.get("name", "") for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"}
     regular = [c.get("name", "") for c in spec.get("containers") or []]
     text = ((pod.get("metadata") or {}).get("annotations") or {}).get(BEHAVIOR_ANNOTATION)
+    # The result is a pure function of the annotation's text and the container names (init, sidecar, regular), and
+    # its values are frozen: a Deployment's Pods all repeat one text, so a parse is remembered (per key: the text
+    # when it is a string, the names as tuples of strings) and each call gets a dict of its own. A failed parse is
+    # not remembered (it raises anew, the same way); a key that is not all strings (a bad name) is not cached.
+    key: tuple | None = None
+    if (
+        (text is None or type(text) is str)
+        and all(type(n) is str for n in init)
+        and all(type(n) is str for n in regular)
+    ):
+        key = (text, tuple(init), tuple(n for n in init if n in sidecars), tuple(regular))
+        cached = _PARSED.get(key)
+        if cached is not None:
+            return dict(cached)
+    out = _parse_behavior(text, init, sidecars, regular)
+    if key is not None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED[key] = out
+        return dict(out)
+    return out
+
+
+_PARSED: dict[tuple, dict[str, ContainerBehavior]] = {}  # parse_behavior's remembered results
+_PARSED_MAX = 4096
+
+
+def _parse_behavior(text: Any, init: list[str], sidecars: set[str], regular: list[str]) -> dict[str, ContainerBehavior]:
+    """:func:`parse_behavior` of the annotation's text and the container names."""
     data = load_annotation(text) if text is not None else {}
     names = init + regular
     for key in data:
