@@ -1526,14 +1526,21 @@ class APIServer:
         matches = self._matcher(req.kind, req.extra["ls"], req.extra["fs"])
         group = req.kind.prefix()
         trigger = None
+        trigger_only = False
         if group in TRIGGERS and req.extra["fs"]:
             field = TRIGGERS[group][0]
-            trigger = next(
-                (r.value for r in parse_field_selector(req.extra["fs"]) if r.field == field and r.operator == "="),
-                None,
-            )
+            requirements = parse_field_selector(req.extra["fs"])
+            trigger = next((r.value for r in requirements if r.field == field and r.operator == "="), None)
+            # the field selector is that one requirement, and there is no label selector: a kubelet's watch
+            trigger_only = bool(trigger) and len(requirements) == 1 and not req.extra["ls"]
         return self.fanout.add(
-            group, req.kind.prefix(req.namespace or None), req.extra["rv"], matches, req.extra["cb"], trigger
+            group,
+            req.kind.prefix(req.namespace or None),
+            req.extra["rv"],
+            matches,
+            req.extra["cb"],
+            trigger,
+            trigger_only,
         )
 
     def lister_watcher(

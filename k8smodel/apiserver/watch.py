@@ -77,6 +77,7 @@ class APIWatch:
         "prefix",
         "stopped",
         "trigger",
+        "trigger_only",
     )
 
     def __init__(
@@ -87,9 +88,13 @@ class APIWatch:
         matches: Callable[[Obj], bool] | None,
         callback: Callable[[str, Obj], Any] | None,
         trigger: str | None = None,
+        trigger_only: bool = False,
     ) -> None:
         self._fanout = fanout
         self.trigger = trigger  # the value of the group's trigger field this watch selects, if indexed
+        # whether the selectors are that trigger requirement and nothing else (a kubelet's spec.nodeName=<node>):
+        # then an object matches exactly when its trigger value is ``trigger``
+        self.trigger_only = trigger_only and trigger is not None
         self.group = group  # the kind's key prefix, e.g. /registry/pods/
         self.prefix = prefix  # the watched prefix (the group, or one namespace in it)
         self.matches = matches
@@ -188,13 +193,15 @@ class WatchFanout:
         matches: Callable[[Obj], bool] | None,
         callback: Callable[[str, Obj], Any] | None,
         trigger: str | None = None,
+        trigger_only: bool = False,
     ) -> APIWatch:
         """Start a watch on ``prefix`` (inside ``group``) after ``resource_version``; see the module docstring.
-        ``trigger`` is the value of the group's trigger field (``TRIGGERS``) that ``matches`` requires, if any."""
+        ``trigger`` is the value of the group's trigger field (``TRIGGERS``) that ``matches`` requires, if any;
+        ``trigger_only``: ``matches`` requires that and nothing else."""
         store = self._store
         if group not in TRIGGERS:
             trigger = None
-        w = APIWatch(self, group, prefix, matches, callback, trigger)
+        w = APIWatch(self, group, prefix, matches, callback, trigger, trigger_only)
         if self._etcd_watch is None:
             self._etcd_watch = store.watch("/registry/", callback=self._on_events)
             self._etcd_watch._ignores = self._ignores
@@ -298,11 +305,10 @@ class WatchFanout:
                     if _holds(entry, prev_kv):
                         cache["prev_src"] = entry[2]  # type: ignore[index]
             watchers = g.plain
-            previous = None
+            current = previous = None
             if g.by_value:
                 # indexedTrigger: the watchers of the object's trigger value now and before the change
                 known = g.values
-                current = None
                 if event.type is _PUT:
                     current = g.trigger(_decoded(event, "cur", cache))  # type: ignore[misc]
                 if event.prev_kv is not None:
@@ -326,6 +332,18 @@ class WatchFanout:
             rev = kv.mod_revision
             for w in watchers:
                 if w.stopped or rev < w.min_rev or not key.startswith(w.prefix):
+                    continue
+                if w.trigger_only:
+                    # The selector is the trigger requirement alone: the object's trigger values now and before
+                    # the change decide the match of each version, as _transform's would (nothing to evaluate).
+                    delivered = _transform_by_trigger(event, current == w.trigger, previous == w.trigger, cache)
+                    if delivered is not None:
+                        self.deliveries += 1
+                        try:
+                            w.callback(*delivered)
+                        except Exception as err:
+                            if first_error is None:
+                                first_error = err
                     continue
                 if previous is not None and w.trigger is not None and previous != w.trigger:
                     # The previous version's trigger value is not the one this watch's selector requires
@@ -372,6 +390,20 @@ def _decoded(event: Any, which: str, cache: dict[str, Any]) -> Obj:
                 obj = decode(event.prev_kv.value, event.kv.mod_revision)
         cache[which] = obj
     return obj
+
+
+def _transform_by_trigger(
+    event: Any, cur_passes: bool, prev_passes: bool, cache: dict[str, Any]
+) -> tuple[str, Obj] | None:
+    """:func:`_transform` for a watch whose selector is its trigger requirement alone, given whether the new version
+    (``cur_passes``) and the previous one (``prev_passes``; False when there is none) match it."""
+    if event.type is _PUT:
+        if cur_passes:
+            return (MODIFIED if prev_passes else ADDED, _decoded(event, "cur", cache))
+        return (DELETED, _decoded(event, "prev", cache)) if prev_passes else None
+    if event.prev_kv is None or not prev_passes:
+        return None
+    return (DELETED, _decoded(event, "prev", cache))
 
 
 def _holds(entry: tuple[int, bytes, Obj] | None, kv: Any) -> bool:
