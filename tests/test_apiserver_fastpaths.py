@@ -60,8 +60,8 @@ def _random_history(api: APIServer, seed: int, steps: int = 120) -> None:
 def test_live_watches_see_what_a_replay_from_history_sees(seed: int) -> None:
     # watch.py: live delivery uses the remembered trigger values and matches (a previous version whose trigger
     # value is not the watch's own does not match, undecoded; a selector that is the trigger requirement alone is
-    # decided by the trigger values); a replay (resource_version given) decodes every previous object. Both must give the same events, for indexed (a kubelet's spec.nodeName) and plain (label
-    # selector) watches.
+    # decided by the trigger values); a replay (resource_version given) decodes every previous object. Both must
+    # give the same events, for indexed (a kubelet's spec.nodeName) and plain (label selector) watches.
     api = APIServer(Simulation(seed))
     start = str(api.store.revision)
     selectors = [
