@@ -24,6 +24,7 @@ from k8smodel.kubelet import behavior
 from k8smodel.kubelet.behavior import BehaviorError, parse_behavior
 from k8smodel.record import EventRecorder
 from k8smodel.sim import Simulation
+from tests.test_speed_kubelet_paths import _conditions_general  # upstream's reading, shared
 
 
 def _shape(fn: Any, *args: Any) -> Any:
@@ -163,18 +164,6 @@ def test_the_recorders_events_take_the_shortcut() -> None:
 def test_the_skipped_condition_types_are_qualified_names() -> None:
     for ctype in sorted(validation._QUALIFIED_POD_CONDITIONS):
         assert is_qualified_name(ctype) == []
-
-
-def _conditions_general(conditions: list[Any], path: str) -> Any:
-    """``_validate_pod_conditions`` as upstream reads it: every type but the system ones through the validator."""
-    errs = []
-    for i, condition in enumerate(conditions):
-        ctype = validation._s(condition, "type")
-        if ctype in validation._SYSTEM_POD_CONDITIONS:
-            continue
-        where = validation.child(validation.index(path, i), "Type")
-        errs += [validation.invalid(where, ctype, m) for m in is_qualified_name(ctype)]
-    return errs
 
 
 @settings(max_examples=300, deadline=None)

@@ -2307,6 +2307,22 @@ _NOT_METADATA: dict[str, Callable[[Obj], Errors]] = {
 _GREATER_THAN_REPLICAS = "cannot be greater than status.replicas"
 
 
+def _replica_counts(status: Obj, path: str, first: str) -> Errors:
+    """The comparisons ``ValidateDeploymentStatus`` and ``ValidateReplicaSetStatus`` share: ``first``
+    (``updatedReplicas`` or ``fullyLabeledReplicas``), ``readyReplicas`` and ``availableReplicas`` at most
+    ``replicas``, in that order, then ``availableReplicas`` at most ``readyReplicas``."""
+    errs: Errors = []
+    replicas = _i(status, "replicas")
+    for name in (first, "readyReplicas", "availableReplicas"):
+        value = _i(status, name)
+        if value > replicas:
+            errs.append(invalid(f"{path}.{name}", value, _GREATER_THAN_REPLICAS))
+    available = _i(status, "availableReplicas")
+    if available > _i(status, "readyReplicas"):
+        errs.append(invalid(f"{path}.availableReplicas", available, "cannot be greater than readyReplicas"))
+    return errs
+
+
 def validate_deployment_status(status: Obj, path: str = "status") -> Errors:
     """Upstream ``ValidateDeploymentStatus`` (``pkg/apis/apps/validation/validation.go``): every count and
     ``observedGeneration`` non-negative, ``collisionCount`` too when set; ``updatedReplicas``, ``readyReplicas`` and
@@ -2317,17 +2333,7 @@ def validate_deployment_status(status: Obj, path: str = "status") -> Errors:
     errs += validate_nonnegative_field(_i(status, "unavailableReplicas"), f"{path}.unavailableReplicas")
     if status.get("collisionCount") is not None:
         errs += validate_nonnegative_field(_i(status, "collisionCount"), f"{path}.collisionCount")
-    replicas, ready, available = _i(status, "replicas"), _i(status, "readyReplicas"), _i(status, "availableReplicas")
-    updated = _i(status, "updatedReplicas")
-    if updated > replicas:
-        errs.append(invalid(f"{path}.updatedReplicas", updated, _GREATER_THAN_REPLICAS))
-    if ready > replicas:
-        errs.append(invalid(f"{path}.readyReplicas", ready, _GREATER_THAN_REPLICAS))
-    if available > replicas:
-        errs.append(invalid(f"{path}.availableReplicas", available, _GREATER_THAN_REPLICAS))
-    if available > ready:
-        errs.append(invalid(f"{path}.availableReplicas", available, "cannot be greater than readyReplicas"))
-    return errs
+    return errs + _replica_counts(status, path, "updatedReplicas")
 
 
 def validate_deployment_status_update(new: Obj, old: Obj) -> Errors:
@@ -2351,17 +2357,7 @@ def validate_replica_set_status(status: Obj, path: str = "status") -> Errors:
     errs: Errors = []
     for name in ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"):
         errs += validate_nonnegative_field(_i(status, name), f"{path}.{name}")
-    replicas, ready, available = _i(status, "replicas"), _i(status, "readyReplicas"), _i(status, "availableReplicas")
-    fully = _i(status, "fullyLabeledReplicas")
-    if fully > replicas:
-        errs.append(invalid(f"{path}.fullyLabeledReplicas", fully, _GREATER_THAN_REPLICAS))
-    if ready > replicas:
-        errs.append(invalid(f"{path}.readyReplicas", ready, _GREATER_THAN_REPLICAS))
-    if available > replicas:
-        errs.append(invalid(f"{path}.availableReplicas", available, _GREATER_THAN_REPLICAS))
-    if available > ready:
-        errs.append(invalid(f"{path}.availableReplicas", available, "cannot be greater than readyReplicas"))
-    return errs
+    return errs + _replica_counts(status, path, "fullyLabeledReplicas")
 
 
 def validate_replica_set_status_update(new: Obj, old: Obj) -> Errors:

@@ -337,20 +337,13 @@ class WatchFanout:
                     # The selector is the trigger requirement alone: the object's trigger values now and before
                     # the change decide the match of each version, as _transform's would (nothing to evaluate).
                     delivered = _transform_by_trigger(event, current == w.trigger, previous == w.trigger, cache)
-                    if delivered is not None:
-                        self.deliveries += 1
-                        try:
-                            w.callback(*delivered)
-                        except Exception as err:
-                            if first_error is None:
-                                first_error = err
-                    continue
-                if previous is not None and w.trigger is not None and previous != w.trigger:
-                    # The previous version's trigger value is not the one this watch's selector requires
-                    # (spec.nodeName=<node> is one of its requirements), so it did not match: known without
-                    # decoding it (a Pod bound to this kubelet's node was unassigned before).
-                    w.matched[key] = False
-                delivered = _transform(event, w.matches, cache, w.matched)
+                else:
+                    if previous is not None and w.trigger is not None and previous != w.trigger:
+                        # The previous version's trigger value is not the one this watch's selector requires
+                        # (spec.nodeName=<node> is one of its requirements), so it did not match: known without
+                        # decoding it (a Pod bound to this kubelet's node was unassigned before).
+                        w.matched[key] = False
+                    delivered = _transform(event, w.matches, cache, w.matched)
                 if delivered is None:
                     continue
                 self.deliveries += 1

@@ -567,26 +567,20 @@ def sort_active_pods_with_ranks(
     facts = facts_of or _facts
     records = []
     # the log2 bucket of each distinct time, once: Pods created or made ready together share their times
-    bucket_of: dict[float, int] = {}
+    bucket_of: dict[float | None, int] = {None: 0}
+
+    def bucket(t: float | None) -> int:
+        b = bucket_of.get(t)
+        if b is None:
+            b = bucket_of[t] = _log_bucket(t, now)  # type: ignore[arg-type]
+        return b
+
     for pod, rank in zip(pods, ranks, strict=True):
         f = facts(pod)
         if now is None:
             rb = cb = 0
         else:
-            t = f.ready_time
-            if t is None:
-                rb = 0
-            else:
-                rb = bucket_of.get(t)  # type: ignore[assignment]
-                if rb is None:
-                    rb = bucket_of[t] = _log_bucket(t, now)
-            t = f.created
-            if t is None:
-                cb = 0
-            else:
-                cb = bucket_of.get(t)  # type: ignore[assignment]
-                if cb is None:
-                    cb = bucket_of[t] = _log_bucket(t, now)
+            rb, cb = bucket(f.ready_time), bucket(f.created)
         prefix = (not f.unassigned, f.phase, f.ready, f.cost, -rank)
         records.append((prefix, f.ready, f.ready_time, rb, f.restarts, f.created, cb, f.uid, pod))
     records.sort(key=cmp_to_key(_ranked_cmp(now)))
