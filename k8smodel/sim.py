@@ -100,9 +100,10 @@ every live object, become rare (``benchmarks/bench_kubelet.py --split`` prints t
 Raising it only while :meth:`Simulation.run` runs is not enough. Between two runs (a cell that applies
 a manifest, fails a node, lists Events) the default came back, and the few thousand objects such a step allocates
 set off young collections that promote what they find, then a full collection over the whole cluster: 0.35 s spent
-between two runs of the busy hour, 0.2 s in the rollout benchmark's two ``rollout status`` waits (measured with
-``gc.callbacks``), a pause the reader feels after a cell that did almost nothing. Collection timing changes no
-result: the model has no finalizers that act on the simulation (the one below only restores the threshold)."""
+between two runs of the busy hour and 0.2 s in the rollout benchmark (measured with ``gc.callbacks`` on a loaded
+machine; less when it is quiet), a pause the reader feels after a cell that did almost nothing. Collection timing
+changes no result: the model has no finalizers that act on the simulation (the one below only restores the
+threshold)."""
 
 _gc_state: dict[str, Any] = {"live": 0, "saved": None}  # live simulations; the threshold the first one replaced
 
