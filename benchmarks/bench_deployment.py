@@ -26,6 +26,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from k8smodel import _native
 from k8smodel.cluster import Cluster
 from k8smodel.controllers import deployment_util as du
 from k8smodel.controllers.deployment import DeploymentController
@@ -183,6 +184,8 @@ def run(replicas: int, nodes: int, split: bool = False) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    native = _native.status()
+    print(f"k8smodel {'compiled' if native['compiled'] else 'pure Python'}: {native['reason']} (k8smodel/_native.py)")
     parser.add_argument("--replicas", type=int, default=1000)
     parser.add_argument("--nodes", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="run again under cProfile and print where time goes")

@@ -28,6 +28,7 @@ import pstats
 import time
 from collections.abc import Callable
 
+from k8smodel import _native
 from k8smodel.apiserver import APIServer
 from k8smodel.kubelet import ImageRegistry, Kubelet, NodeConfig, behavior_annotation
 from k8smodel.sim import Simulation
@@ -217,6 +218,8 @@ def _report(title: str, budget: float, walls: list[float], cpus: list[float], fi
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    native = _native.status()
+    print(f"k8smodel {'compiled' if native['compiled'] else 'pure Python'}: {native['reason']} (k8smodel/_native.py)")
     parser.add_argument("--nodes", type=int, default=100)
     parser.add_argument("--pods", type=int, default=3000)
     parser.add_argument("--hours", type=float, default=1.0)

@@ -4,6 +4,7 @@ Importing the package in a Jupyter kernel also installs the book's plotly render
 figure shows in JupyterLab, in the rendered book and under nbval from the same stored output.
 """
 
+from k8smodel import _native  # noqa: F401  (first: it installs the compiled modules, if they match the sources)
 from k8smodel.api.intstr import IntOrString, scaled_value_from_int_or_percent
 from k8smodel.cluster import ApplyError, Cluster, DrainError, NodeError
 from k8smodel.controllers.deployment_util import resolve_fenceposts, rollout_bounds

@@ -73,7 +73,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import itemgetter
-from typing import Literal, NamedTuple, overload
+from typing import Any, Literal, NamedTuple, overload
+
+from mypy_extensions import mypyc_attr
 
 # --------------------------------------------------------------------------------------------------------------
 # Errors
@@ -157,7 +159,7 @@ class RangeResult(NamedTuple):
     """
 
     kvs: list[KeyValue]
-    count: int
+    count: int  # type: ignore[assignment]  # (etcd's name; shadows tuple.count)
     revision: int
 
     @property
@@ -201,6 +203,9 @@ _OPERATORS = ("=", "!=", "<", ">")
 _COMPARE_FIELDS = {"value": 1, "create_revision": 2, "mod_revision": 3, "version": 4}  # KeyValue's field order
 
 
+@mypyc_attr(
+    native_class=False
+)  # a Python class also when compiled (k8smodel/_native.py): its builders fill the frozen fields through __dict__
 @dataclass(frozen=True)
 class Compare:
     """A condition of a transaction on one key (``etcdserverpb.Compare``).
@@ -278,6 +283,9 @@ class Compare:
         return actual > operand  # type: ignore[operator]
 
 
+@mypyc_attr(
+    native_class=False
+)  # a Python class also when compiled (k8smodel/_native.py): its builders fill the frozen fields through __dict__
 @dataclass(frozen=True)
 class Op:
     """One operation of a transaction (``etcdserverpb.RequestOp``).
@@ -447,6 +455,9 @@ class Store:
         self._next_watch_id = 0
         self._callbacks: deque[tuple[Watcher, list[Event]]] = deque()
         self._dispatching = False
+        # what a component of the server keeps per store, by name (admission's PriorityClass lister): no weak
+        # references to a Store, which is a compiled class when the model runs compiled (k8smodel/_native.py)
+        self.memos: dict[str, Any] = {}
 
     # ---- state -------------------------------------------------------------------------------------------
 
@@ -492,8 +503,8 @@ class Store:
         at = self._read_revision(revision)
         if not versions:
             return None
-        kv = _version_at(versions, at)
-        return None if kv is None else _new(KeyValue, kv)
+        found = _version_at(versions, at)
+        return None if found is None else _new(KeyValue, found)
 
     def range(self, prefix: str, revision: int | None = None, limit: int | None = None) -> RangeResult:
         """Every key starting with ``prefix`` (``""`` for all keys), as of ``revision``, sorted by key.
@@ -717,8 +728,8 @@ class Store:
                 prev_kvs = [_new(KeyValue, c[1]) for c in deleted if c[1] is not None] if op.prev_kv else []
                 responses.append(DeleteResponse(rev if changes else begin, len(deleted), prev_kvs))
             else:
-                current = rev if changes else begin
-                responses.append(self._range(op.key, kind == "range", op.revision, op.limit, current))
+                at = rev if changes else begin
+                responses.append(self._range(op.key, kind == "range", op.revision, op.limit, at))
         if changes:
             self._rev = rev
             if self._watcher_count:

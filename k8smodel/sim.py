@@ -84,6 +84,7 @@ from typing import Any
 
 import pandas as pd
 import simpy
+from mypy_extensions import mypyc_attr
 from simpy.events import NORMAL, Event
 
 _MISSING = object()
@@ -449,7 +450,7 @@ class Timer:
             raise ValueError(f"cannot schedule at {t}: simulated time is already {env._now}")
         self.when = t
         self._eid = eid = next(env._eid)  # type: ignore[attr-defined]
-        heappush(env._queue, (t, NORMAL, eid, self))  # type: ignore[attr-defined]
+        heappush(env._queue, (t, NORMAL, eid, self))  # type: ignore[attr-defined,misc]
 
     def _fire(self) -> None:
         if self.period is None:
@@ -484,6 +485,7 @@ class Timer:
 # The simulation
 
 
+@mypyc_attr(native_class=False)  # a Python class also when compiled (k8smodel/_native.py): weakref.finalize watches it
 class Simulation:
     """The simulated world's clock, event loop, random source and event log (see the module docstring)."""
 
@@ -696,7 +698,7 @@ class Simulation:
                     if event.cancelled:  # _pop_cancelled: dropped without moving the clock
                         continue
                     env._now = head[0]
-                    callbacks, event.callbacks = event.callbacks, None
+                    callbacks, event.callbacks = event.callbacks, None  # type: ignore[assignment]
                     for callback in callbacks:
                         callback(event)
                     if stop is not None and stop():

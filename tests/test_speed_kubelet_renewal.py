@@ -100,6 +100,7 @@ def _stream(variant: str, seed: int, monkeypatch: pytest.MonkeyPatch) -> Any:
     return answers, _state(api)
 
 
+@pytest.mark.pure_python  # replaces server.py's _renewal_only (tests/conftest.py)
 @pytest.mark.parametrize("seed", range(6))
 def test_renewals_answer_as_without_the_shortcut_and_as_the_general_pipeline(
     seed: int, monkeypatch: pytest.MonkeyPatch
@@ -110,6 +111,7 @@ def test_renewals_answer_as_without_the_shortcut_and_as_the_general_pipeline(
     assert sum(a[0] == "ok" for a in quick[0]) > 40 and {409, 422} <= codes
 
 
+@pytest.mark.pure_python  # replaces server.py's _renewal_only (tests/conftest.py)
 def test_the_shortcut_is_taken_for_a_plain_renewal_and_only_then(monkeypatch: pytest.MonkeyPatch) -> None:
     taken: list[bool] = []
     original = server_module._renewal_only

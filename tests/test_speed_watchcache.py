@@ -152,6 +152,7 @@ def _run(seed: int) -> tuple[Any, ...]:
     )
 
 
+@pytest.mark.pure_python  # replaces watch.py's CACHED_GROUPS (tests/conftest.py)
 def test_the_same_run_without_the_watch_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     with_cache = _run(5)
     monkeypatch.setattr(WatchFanout, "remember", lambda *a: None)
@@ -163,6 +164,7 @@ def test_the_same_run_without_the_watch_cache(monkeypatch: pytest.MonkeyPatch) -
     assert with_cache[2] == without[2]
 
 
+@pytest.mark.pure_python  # replaces watch.py's _decoded (tests/conftest.py)
 def test_relabelled_previous_versions_are_exact_decodings(monkeypatch: pytest.MonkeyPatch) -> None:
     # watch.py _decoded: the previous version of a change (a deleted Pod, the version a bind or a deletion replaced)
     # is the watch cache's object relabelled with the change's revision instead of a new decoding: exactly what

@@ -292,7 +292,7 @@ def validate_immutable_field(new: object, old: object, path: str) -> Errors:
 # --- objectmeta.go ---------------------------------------------------------------------------------------------
 
 
-def validate_annotations(annotations: Mapping[str, str] | None, path: str) -> Errors:
+def validate_annotations(annotations: Mapping[str, Any] | None, path: str) -> Errors:
     """Upstream ``ValidateAnnotations``: keys are qualified names (case-insensitive), total size at most 256 KiB."""
     errs: Errors = []
     annotations = annotations or {}

@@ -40,7 +40,6 @@ that validation will reject anyway, so the ``422`` still comes first.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +64,7 @@ class Request:
     verb: str  # the RBAC verb: create, get, list, watch, update, patch, delete
     kind: Kind
     namespace: str = ""
-    name: str = ""
+    name: Any = ""  # the URL's, or a create's from its body: any JSON value there (validation reports a non-string)
     subresource: str = ""
     credentials: Any = None  # a UserInfo, a bearer token, or None
     user: UserInfo | None = None  # set by authentication
@@ -342,14 +341,11 @@ class PriorityClassLister:
         return "", DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS_EXISTS, PREEMPT_LOWER_PRIORITY
 
 
-_LISTERS: weakref.WeakKeyDictionary[Any, PriorityClassLister] = weakref.WeakKeyDictionary()
-
-
 def priority_class_lister(store: Any) -> PriorityClassLister:
-    """The lister of ``store`` (one per store, made on first use)."""
-    lister = _LISTERS.get(store)
+    """The lister of ``store`` (one per store, made on first use, kept in the store's ``memos``)."""
+    lister = store.memos.get("priority_class_lister")
     if lister is None:
-        lister = _LISTERS[store] = PriorityClassLister(store)
+        lister = store.memos["priority_class_lister"] = PriorityClassLister(store)
     return lister
 
 

@@ -78,10 +78,14 @@ What the model leaves out
 
 from __future__ import annotations
 
+import builtins
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
+
+from mypy_extensions import mypyc_attr
 
 from k8smodel.api import errors
 from k8smodel.api.defaults import _deepcopy, has_defaults
@@ -94,6 +98,7 @@ from k8smodel.apiserver.authn import ADMIN, ANONYMOUS, Authenticator, UserInfo
 from k8smodel.apiserver.compact import DEFAULT_COMPACTION_INTERVAL, Compactor
 from k8smodel.apiserver.rbac import Attributes, RBACAuthorizer, bootstrap_objects, forbidden_message
 from k8smodel.apiserver.registry import (
+    FieldRequirement,
     Strategy,
     check_field_selector,
     decode,
@@ -246,6 +251,13 @@ def _renewal_only(obj: Obj, existing: Obj) -> bool:
     return True
 
 
+def _selected(selector: Selector | None, strategy: Strategy, reqs: tuple[FieldRequirement, ...], obj: Obj) -> bool:
+    """Whether ``obj`` matches a list's label ``selector`` and field requirements ``reqs`` (``APIServer._matcher``)."""
+    if selector is not None and not selector.matches(obj["metadata"].get("labels") or {}):
+        return False
+    return not reqs or field_selector_matches(strategy, reqs, obj)
+
+
 def _object_meta(obj: Obj) -> Obj:
     """``obj["metadata"]``, made a dict: ``metadata: null`` decodes to an empty ObjectMeta upstream (a Go struct),
     so it then fails validation (``name or generateName is required``) instead of crashing the server."""
@@ -305,6 +317,9 @@ class ListerWatcher:
         )
 
 
+@mypyc_attr(
+    native_class=False
+)  # a Python class also when compiled (k8smodel/_native.py): tests replace its methods per instance
 class APIServer:
     """kube-apiserver: the only component that reads and writes etcd (see the module docstring).
 
@@ -366,13 +381,14 @@ class APIServer:
         current = self.store.range(prefix)
         for kv in current.kvs:
             self._rbac_change(kind, prefix, kv.key, decode(kv.value, kv.mod_revision))
+        return self.store.watch(
+            prefix, current.revision + 1, callback=functools.partial(self._rbac_events, kind, prefix)
+        )
 
-        def on_events(events: list[Any]) -> None:
-            for event in events:
-                obj = decode(event.kv.value, event.kv.mod_revision) if event.kv.version else None
-                self._rbac_change(kind, prefix, event.kv.key, obj)
-
-        return self.store.watch(prefix, current.revision + 1, callback=on_events)
+    def _rbac_events(self, kind: Kind, prefix: str, events: builtins.list[Any]) -> None:
+        for event in events:
+            obj = decode(event.kv.value, event.kv.mod_revision) if event.kv.version else None
+            self._rbac_change(kind, prefix, event.kv.key, obj)
 
     def _rbac_change(self, kind: Kind, prefix: str, key: str, obj: Obj | None) -> None:
         rest = key[len(prefix) :]
@@ -773,12 +789,7 @@ class APIServer:
         if selector is None and not reqs:
             return None
 
-        def matches(obj: Obj) -> bool:
-            if selector is not None and not selector.matches(obj["metadata"].get("labels") or {}):
-                return False
-            return not reqs or field_selector_matches(strategy, reqs, obj)
-
-        return matches
+        return functools.partial(_selected, selector, strategy, reqs)
 
     def list(
         self,
@@ -796,7 +807,7 @@ class APIServer:
         req.extra = {"label_selector": label_selector, "field_selector": field_selector}
         return self._logged(req, self._list)
 
-    def _list(self, req: Request) -> tuple[list[Obj], str]:
+    def _list(self, req: Request) -> tuple[builtins.list[Obj], str]:  # (list: the method above)
         self._begin(req)
         matches = self._matcher(req.kind, req.extra["label_selector"], req.extra["field_selector"])
         result = self.store.range(req.kind.prefix(req.namespace or None))
@@ -1054,7 +1065,7 @@ class APIServer:
         kv: Any,
         current: Obj,
         patch: Obj,
-        user: Credentials,
+        user: UserInfo,
     ) -> Obj | None:
         """The stages the lean patches share after reading the stored object (:meth:`_patch_status_lean`,
         :meth:`_patch_event_lean`): the merge, the name check, the resourceVersion precondition, NamespaceLifecycle,

@@ -54,9 +54,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 from k8smodel.apiserver.registry import decode
 from k8smodel.client import ADDED, DELETED, MODIFIED, Expired
-from k8smodel.etcd import CompactedError, EventType, Store
+from k8smodel.etcd import CompactedError, EventType, Store, Watcher
 
 Obj = dict[str, Any]
 _PUT = EventType.PUT
@@ -153,6 +155,7 @@ class _Group:
         return not self.plain and not self.by_value
 
 
+@mypyc_attr(native_class=False)  # a Python class also when compiled (k8smodel/_native.py): tests replace methods
 class WatchFanout:
     """One etcd watch, decoded once per change, delivered to every interested :class:`APIWatch`."""
 
@@ -160,7 +163,7 @@ class WatchFanout:
         self._store = store
         self._groups: dict[str, _Group] = {}
         self._bases: tuple[str, ...] = ()  # the watched kinds' key prefixes (the keys of _groups), for _ignores
-        self._etcd_watch = None
+        self._etcd_watch: Watcher | None = None
         self.deliveries = 0
         # key -> (mod_revision, stored bytes, the object of that version, shared read-only): the watch cache's latest
         # objects of the CACHED_GROUPS kinds, filled here by what the fan-out decodes and by the API server's lean
@@ -204,8 +207,8 @@ class WatchFanout:
             trigger = None
         w = APIWatch(self, group, prefix, matches, callback, trigger, trigger_only)
         if self._etcd_watch is None:
-            self._etcd_watch = store.watch("/registry/", callback=self._on_events)
-            self._etcd_watch._ignores = self._ignores
+            etcd_watch = self._etcd_watch = store.watch("/registry/", callback=self._on_events)
+            etcd_watch._ignores = self._ignores
         initial: list[tuple[str, Obj]] = []
         if resource_version in (None, "", "0"):
             current = store.range(prefix)
@@ -299,7 +302,7 @@ class WatchFanout:
                         cache["cur"] = entry[2]  # the writer's own object (or one decoded before): no decoding
                         cached_kind = False  # (already kept)
                     elif _holds(entry, prev_kv):
-                        cache["prev_src"] = entry[2]  # the version this change replaced (see _decoded)
+                        cache["prev_src"] = entry[2]  # type: ignore[index]  # the version this change replaced
                 else:
                     entry = latest.pop(key, None)
                     if _holds(entry, prev_kv):
