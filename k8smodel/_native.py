@@ -34,9 +34,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-#: The compiled modules: the clock, the API server's request path and the validation it runs. Not etcd.py: its
-#: Store is also a public API that checks its arguments itself, with etcd's messages, where compiled code would
-#: first raise its own TypeError.
+#: The compiled modules: the clock, the API server's request path and the validation it runs, and the kubelet. Not
+#: etcd.py: its Store is also a public API that checks its arguments itself, with etcd's messages, where compiled code
+#: would first raise its own TypeError.
 MODULES = (
     "k8smodel.sim",
     "k8smodel.record",
@@ -44,6 +44,10 @@ MODULES = (
     "k8smodel.apiserver.watch",
     "k8smodel.apiserver.registry",
     "k8smodel.api.validation",
+    "k8smodel.kubelet.kubelet",
+    "k8smodel.kubelet.node_status",
+    "k8smodel.kubelet.probes",
+    "k8smodel.kubelet.runtime",
 )
 GROUP = "k8smodel_native"  # mypyc's shared library for them all is the top-level module GROUP + "__mypyc"
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -10,7 +10,6 @@ Upstream tables: ``pkg/kubelet/kubelet_pods_test.go`` (``TestPodPhaseWithRestart
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -34,7 +33,16 @@ from k8smodel.kubelet.images import (
     pull_duration,
 )
 from k8smodel.kubelet.kubelet import compute_pod_actions, format_pod, get_phase
-from k8smodel.kubelet.runtime import EXITED, RUNNING, ContainerStatus, HostLocalIPAM, PodRuntimeStatus, SandboxStatus
+from k8smodel.kubelet.runtime import (
+    EXITED,
+    RUNNING,
+    Container,
+    ContainerStatus,
+    HostLocalIPAM,
+    PodRuntimeStatus,
+    Sandbox,
+    SandboxStatus,
+)
 
 # --------------------------------------------------------------------------------------------------------------
 # getPhase (kubelet_pods_test.go)
@@ -225,29 +233,28 @@ def test_phase_sidecar_not_started_after_reboot_is_pending() -> None:
 
 def _status(name: str, state: str, exit_code: int | None = None, *, attempt: int = 0, image: str = "busybox",
             finished: float = 1.0, init: bool = False, sandbox: str = "s1") -> ContainerStatus:  # fmt: skip
-    fake = SimpleNamespace(
-        id=f"id-{name}-{attempt}",
-        name=name,
-        state=state,
-        created_at=0.0,
-        started_at=0.0,
-        finished_at=finished if state == EXITED else None,
-        exit_code=exit_code,
-        reason="",
-        message="",
-        attempt=attempt,
-        image=image,
-        image_ref=None,
-        hash=hash_container({"name": name, "image": image}),
-        init=init,
-        seq=attempt,
-        sandbox=SimpleNamespace(id=sandbox),
-    )
-    return ContainerStatus(fake)  # type: ignore[arg-type]
+    c = Container()
+    c.id = f"id-{name}-{attempt}"
+    c.name = name
+    c.state = state
+    c.created_at = 0.0
+    c.started_at = 0.0
+    c.finished_at = finished if state == EXITED else None
+    c.exit_code = exit_code
+    c.attempt = attempt
+    c.image = image
+    c.image_ref = None
+    c.hash = hash_container({"name": name, "image": image})
+    c.init = init
+    c.seq = attempt
+    c.sandbox = Sandbox(sandbox, "pod-uid", 0, "10.244.0.2", 0.0, False)
+    return ContainerStatus(c)
 
 
 def _sandbox(ready: bool = True, attempt: int = 0, sid: str = "s1") -> SandboxStatus:
-    return SandboxStatus(SimpleNamespace(id=sid, attempt=attempt, ready=ready, ip="10.244.0.2", created_at=0.0))  # type: ignore[arg-type]
+    sandbox = Sandbox(sid, "pod-uid", attempt, "10.244.0.2", 0.0, False)
+    sandbox.ready = ready
+    return SandboxStatus(sandbox)
 
 
 def _compute_pod(policy: str = "Always") -> dict[str, Any]:

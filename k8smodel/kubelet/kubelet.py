@@ -76,6 +76,7 @@ What the model leaves out
 from __future__ import annotations
 
 import contextlib
+import functools
 import weakref
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ from ipaddress import IPv4Address
 from typing import Any
 
 import simpy
+from mypy_extensions import mypyc_attr
 
 from k8smodel.api.errors import StatusError
 from k8smodel.api.quantity import Quantity
@@ -694,6 +696,7 @@ class _PodListerWatcher:
                 callback("CLOSED", None)
 
 
+@mypyc_attr(native_class=False)  # a Python class also when compiled (k8smodel/_native.py): views read its vars()
 class Kubelet:
     """The kubelet of one node (see the module docstring).
 
@@ -738,8 +741,9 @@ class Kubelet:
             self._on_container_exit,
             self.node_ip,
         )
-        self.backoff = Backoff(lambda: self.sim.now)
-        self.image_backoff = Backoff(lambda: self.sim.now)
+        # (partials, not closures: mypyc cannot compile a closure in a method of a Python class, k8smodel/_native.py)
+        self.backoff = Backoff(functools.partial(getattr, self.sim, "now"))
+        self.image_backoff = Backoff(functools.partial(getattr, self.sim, "now"))
         self.node_status = NodeStatusManager(self)
         self.lease = LeaseController(self)
         self.probes = self._new_probe_manager()
@@ -1003,10 +1007,7 @@ class Kubelet:
         return w.behaviors
 
     def _probe_result(self, uid: str) -> Callable[[str, str, str], bool | None]:
-        def result(container: str, probe_type: str, cid: str) -> bool | None:
-            return self.probes.result(uid, container, probe_type, cid)
-
-        return result
+        return functools.partial(self.probes.result, uid)
 
     def _sync_pod(self, w: PodWorker, epoch: int) -> Generator[simpy.Event, Any, float | None]:
         """``syncPod`` + ``SyncPod``: status first, then make the Pod run. Returns the retry delay after an error."""
@@ -1070,19 +1071,19 @@ class Kubelet:
         errors = False
         inits = spec.get("initContainers") or []
         for i in actions.init_to_start:
-            err = yield from self._start(w, epoch, rs, sandbox, inits[i], True, behaviors)
+            failed = yield from self._start(w, epoch, rs, sandbox, inits[i], True, behaviors)
             if not self._valid(w, epoch):
                 return None
-            if err is not None:
+            if failed is not None:
                 errors = True
                 if not is_sidecar(inits[i]):
                     break
         containers = spec.get("containers") or []
         for i in actions.to_start:
-            err = yield from self._start(w, epoch, rs, sandbox, containers[i], False, behaviors)
+            failed = yield from self._start(w, epoch, rs, sandbox, containers[i], False, behaviors)
             if not self._valid(w, epoch):
                 return None
-            errors = errors or err is not None
+            errors = errors or failed is not None
         return self._backoff_delay() if errors else None
 
     def _live(self, uid: str, cid: str) -> Container | None:
@@ -1272,13 +1273,13 @@ class Kubelet:
         events = [self.runtime.stop_container(c, max(graces[c.name], MINIMUM_GRACE_PERIOD)) for c in mains]
         if events:
             yield self.sim.env.all_of(events)
-        for name in reversed(sidecar_names):
-            c = sidecars.get(name)
-            if c is None:
+        for name in sidecar_names[::-1]:  # (not reversed(): mypyc 2.4 cannot compile it over a list of Any)
+            sidecar = sidecars.get(name)
+            if sidecar is None:
                 continue
             waited = int(self.sim.now - started)
             grace = max(graces[name] - waited, MINIMUM_GRACE_PERIOD)
-            yield self.runtime.stop_container(c, grace)
+            yield self.runtime.stop_container(sidecar, grace)
 
     def _sync_terminating_pod(self, w: PodWorker, epoch: int) -> Generator[simpy.Event, Any, None]:
         """``SyncTerminatingPod``: status, stop every container with the grace period, terminal status."""

@@ -359,7 +359,13 @@ class NodeStatusManager:
         out: list[dict[str, Any]] = []
         for ctype, reason, message, event in _PRESSURE:
             prev = by_type.get(ctype)
-            cond = {"type": ctype, "status": "False", "reason": reason, "message": message, "lastHeartbeatTime": now}
+            cond: dict[str, Any] = {
+                "type": ctype,
+                "status": "False",
+                "reason": reason,
+                "message": message,
+                "lastHeartbeatTime": now,
+            }
             if prev is not None and prev.get("status") == "False":
                 cond["lastTransitionTime"] = prev.get("lastTransitionTime")
                 cond["reason"], cond["message"] = prev.get("reason", reason), prev.get("message", message)

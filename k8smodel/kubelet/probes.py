@@ -98,19 +98,21 @@ def _resolve_port(value: Any, container: Mapping[str, Any]) -> tuple[int | None,
     """``ResolveContainerPort`` (``pkg/kubelet/prober/prober.go``): a number, or a named container port."""
     if isinstance(value, bool) or value is None:
         return None, f"intOrString had no kind: {value!r}"
+    named: int | None = None
     if isinstance(value, int):
-        port = value
+        named = value
     else:
-        port = None
         for p in container.get("ports") or []:
             if p.get("name") == value:
-                port = int(p.get("containerPort", 0))
+                named = int(p.get("containerPort", 0))
                 break
-        if port is None:
-            try:
-                port = int(str(value))
-            except ValueError:
-                return None, f'strconv.Atoi: parsing "{value}": invalid syntax'
+    if named is None:
+        try:
+            port = int(str(value))
+        except ValueError:
+            return None, f'strconv.Atoi: parsing "{value}": invalid syntax'
+    else:
+        port = named
     if 0 < port < 65536:
         return port, ""
     return None, f"invalid port number: {port}"

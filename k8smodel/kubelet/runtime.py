@@ -54,9 +54,11 @@ import ipaddress
 import random
 from collections import deque
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import Any
 
 import simpy
+from mypy_extensions import mypyc_attr
 
 from k8smodel.kubelet.behavior import SIGKILL_EXIT_CODE, ContainerBehavior
 from k8smodel.kubelet.images import PAUSE_IMAGE, PULL_LATENCY, Image, ImageRegistry, not_found_error
@@ -73,6 +75,7 @@ CRASH_REASON = "Unknown"
 MAX_RUNS_KEPT = 2  # the newest run of a container and the one dead run before it
 
 
+@mypyc_attr(native_class=False)  # (compiled, an exception class must stay a Python class)
 class NetworkNotReadyError(RuntimeError):
     """The runtime's network is not ready: no sandbox can get an address."""
 
@@ -168,6 +171,20 @@ class Container:
         "stop_events",
         "uid",
     )
+    # set by ContainerRuntime.create_container, right after construction
+    attempt: int
+    behavior: ContainerBehavior
+    created_at: float
+    hash: int
+    id: str
+    image: str
+    image_ref: Image | None
+    init: bool
+    mounts: list[tuple[str, str]]
+    name: str
+    sandbox: Sandbox
+    seq: int
+    uid: str
 
     def __init__(self) -> None:
         self.state = CREATED
@@ -266,6 +283,7 @@ class PodRuntimeStatus:
         return None
 
 
+@mypyc_attr(native_class=False)  # a Python class also when compiled (k8smodel/_native.py): tests replace methods
 class ContainerRuntime:
     """containerd on one node (see the module docstring).
 
@@ -473,7 +491,7 @@ class ContainerRuntime:
         if c.oom_at is not None:
             candidates.append((c.oom_at, SIGKILL_EXIT_CODE, "OOMKilled"))
         if candidates:
-            after, code, reason = min(candidates, key=lambda x: x[0])
+            after, code, reason = min(candidates, key=itemgetter(0))
             c.exit_timer = self.sim.call_at(now + after, self._exit, c, code, reason)
 
     def _exit(self, c: Container, exit_code: int, reason: str = "") -> None:
