@@ -1,9 +1,9 @@
 """The model's hottest modules, compiled by mypyc, and loaded only while they match the sources exactly.
 
 The model is plain Python, and stays so: every module is read, run and debugged as the ``.py`` file it is. For
-speed, ``make`` also compiles the modules on the path of every API request (:data:`MODULES`) with mypyc
-(https://mypyc.readthedocs.io, the compiler that builds mypy itself) into ``.venv/k8smodel-native/``, outside the
-package. ``k8smodel/__init__.py`` imports this module before anything else, and :func:`install` then loads the
+speed, ``make`` also compiles the modules on the path of every API request, and the kubelet (:data:`MODULES`), with
+mypyc (https://mypyc.readthedocs.io, the compiler that builds mypy itself) into ``.venv/k8smodel-native/``, outside
+the package. ``k8smodel/__init__.py`` imports this module before anything else, and :func:`install` then loads the
 compiled modules instead of their sources only if the SHA-256 of every ``.py`` file of the package (all of them:
 the compiled code relies on the types of the modules it imports) equals the one recorded at the build, for this
 same interpreter. After any edit the sources run, as if nothing had been compiled, until ``make`` compiles them
