@@ -130,7 +130,7 @@ def status() -> dict[str, Any]:
 def build(directory: Path | None = None) -> Path:
     """Compile :data:`MODULES` with mypyc into ``directory`` (:func:`native_dir` by default), replacing what was
     there, and record the sources' digest and the interpreter in its manifest."""
-    from mypyc.build import mypycify  # build-time only: mypy is in the test extras, not a dependency
+    from mypyc.build import mypycify  # build-time only: mypy is in the native extra, not a dependency
     from setuptools import Distribution
 
     directory = directory or native_dir()
